@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+import { Command } from 'commander'
+import { version } from '@switchboard/core'
+import { registerConfig } from './commands/config.js'
+import { registerDoctor } from './commands/doctor.js'
+import { registerInit } from './commands/init.js'
+import { registerMigrate } from './commands/migrate.js'
+import { registerPii } from './commands/pii.js'
+import { registerStart } from './commands/start.js'
+import { registerUser } from './commands/user.js'
+import { reportError } from './support/output.js'
+
+const program = new Command()
+  .name('switchboard')
+  .description('Switchboard, the self-hosted contact center.\nEvery command reads the same settings: PORT, SWITCHBOARD_DATA_DIR, DATABASE_URL, REDIS_URL… (see docs/configuration.md).')
+  .version(version)
+  .showHelpAfterError('(run with --help for usage)')
+
+registerStart(program)
+registerInit(program)
+registerMigrate(program)
+registerUser(program)
+registerDoctor(program)
+registerPii(program)
+registerConfig(program)
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.exitCode = reportError(error)
+})

@@ -1,0 +1,140 @@
+import Hapi, { type Server } from '@hapi/hapi'
+import Inert from '@hapi/inert'
+import HapiPino from 'hapi-pino'
+import { auditRoutes, createAuditLog, type AuditLog } from './audit/index.js'
+import { authPlugin, authRoutes, createAuthService, type AuthService } from './auth/index.js'
+import { loadSecrets, type Config } from './config/index.js'
+import { contactsRoutes, createContactsService, type ContactsService } from './contacts/index.js'
+import { docsRoutes } from './http/docs-routes.js'
+import { registerErrorResponses } from './http/error-responses.js'
+import { healthRoutes } from './http/health-routes.js'
+import { registerMetrics } from './http/metrics.js'
+import { buildOpenApi } from './http/openapi.js'
+import { createInfra, type Infra } from './infra/index.js'
+import { jobsRoutes } from './jobs/index.js'
+import { createLogger, type Logger } from './logger.js'
+import { createPiiCipher, type PiiCipher } from './pii/index.js'
+import { databaseTarget, migrateDatabase, openDatabase, type DatabaseTarget, type Db } from './storage/index.js'
+import { createTeamsService, teamsRoutes, type TeamsService } from './teams/index.js'
+import { createUsersService, usersRoutes, type UsersService } from './users/index.js'
+import { version } from './version.js'
+
+export interface Services {
+  audit: AuditLog
+  auth: AuthService
+  users: UsersService
+  teams: TeamsService
+  contacts: ContactsService
+}
+
+export interface App {
+  config: Config
+  logger: Logger
+  target: DatabaseTarget
+  db: Db
+  infra: Infra
+  pii: PiiCipher
+  services: Services
+  server: Server
+  /** Starts the scheduler and listens. */
+  start(): Promise<void>
+  /** Graceful shutdown: stops taking requests, lets those in flight finish, closes everything. */
+  stop(): Promise<void>
+}
+
+export interface CreateAppOptions {
+  logger?: Logger
+}
+
+/**
+ * The composition root: storage, then shared infrastructure, then the domain services, then
+ * the HTTP routes that call them. Dependencies point one way (routes → services → storage/infra).
+ */
+export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
+  const logger = options.logger ?? createLogger(config)
+  const secrets = loadSecrets(config)
+  const target = databaseTarget(config)
+  if (config.database.migrateOnStart) {
+    const result = await migrateDatabase(target, (name) => logger.info({ migration: name }, 'applying database migration'))
+    if (result.modified.length > 0) logger.warn({ migrations: result.modified }, 'applied migrations were edited afterwards; the database keeps the old version')
+  }
+  const db = await openDatabase(target)
+  const infra = await createInfra({ db, logger, redis: config.redis.url ? { url: config.redis.url, prefix: config.redis.prefix } : undefined }).catch(async (error) => {
+    await db.$disconnect()
+    throw error
+  })
+  const pii = createPiiCipher(secrets.piiKeys, secrets.piiHashKey)
+
+  const audit = createAuditLog(db)
+  const auth = createAuthService({ db, scheduler: infra.scheduler, cache: infra.cache, sessionTtlMs: config.auth.sessionTtl, passwordCost: config.auth.passwordCost })
+  const services: Services = {
+    audit,
+    auth,
+    users: createUsersService({ db, audit, auth, passwordCost: config.auth.passwordCost }),
+    teams: createTeamsService(db, audit),
+    contacts: createContactsService({ db, pii, phoneRegion: config.pii.defaultRegion }),
+  }
+
+  const server = Hapi.server({
+    port: config.server.port,
+    host: config.server.host,
+    debug: false,
+    router: { stripTrailingSlash: true },
+    routes: {
+      security: { hsts: false, xframe: 'sameorigin', noSniff: true, referrer: 'same-origin', xss: 'disabled' },
+      payload: { maxBytes: 1024 * 1024 },
+    },
+  })
+  await server.register({
+    plugin: HapiPino,
+    options: {
+      instance: logger,
+      ignorePaths: ['/health', '/metrics'],
+      logRequestComplete: true,
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    },
+  })
+  await server.register(Inert)
+  const cookieSecure = config.auth.cookieSecure ?? config.server.publicUrl?.startsWith('https:') ?? false
+  await server.register({ plugin: authPlugin, options: { auth, cookieSecret: secrets.cookieSecret, cookieSecure, sessionTtlMs: config.auth.sessionTtl } })
+  registerErrorResponses(server, logger)
+  registerMetrics(server)
+
+  server.route([
+    ...healthRoutes({ db, infra, provider: target.provider, version }),
+    ...authRoutes(auth, audit),
+    ...usersRoutes(services.users),
+    ...teamsRoutes(services.teams),
+    ...contactsRoutes(services.contacts),
+    ...jobsRoutes(infra.scheduler),
+    ...auditRoutes(audit),
+  ])
+  let openapi: unknown
+  server.route(docsRoutes(() => (openapi ??= buildOpenApi(server, { version }))))
+  server.route({ method: 'GET', path: '/', options: { auth: false }, handler: (_r, h) => h.redirect('/api/docs') })
+
+  let stopped = false
+  return {
+    config,
+    logger,
+    target,
+    db,
+    infra,
+    pii,
+    services,
+    server,
+    async start() {
+      await infra.scheduler.start()
+      await server.start()
+      logger.info({ url: server.info.uri, database: target.provider, infra: infra.kind }, 'switchboard is listening')
+    },
+    async stop() {
+      if (stopped) return
+      stopped = true
+      await server.stop({ timeout: config.server.shutdownTimeout })
+      await infra.scheduler.stop()
+      await infra.close()
+      await db.$disconnect()
+    },
+  }
+}

@@ -1,0 +1,3 @@
+export { createAuditLog, systemActor } from './audit-log.js'
+export type { Actor, AuditEntry, AuditEventView, AuditLog } from './audit-log.js'
+export { auditRoutes } from './audit-routes.js'

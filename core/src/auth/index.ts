@@ -1,0 +1,7 @@
+export { createAuthService, SESSION_EXPIRED_JOB } from './auth-service.js'
+export type { ApiTokenView, AuthCredentials, AuthService, AuthUser } from './auth-service.js'
+export { authPlugin, SESSION_COOKIE } from './auth-plugin.js'
+export { hashPassword, verifyPassword } from './password.js'
+export { roles, roleSchema, roleIncludes, scopesOf } from './roles.js'
+export type { Role } from './roles.js'
+export { authRoutes } from './auth-routes.js'

@@ -1,0 +1,5 @@
+export { loadConfig, describeSettings } from './load-config.js'
+export type { Config, LoadConfigOptions } from './load-config.js'
+export { parseDuration } from './setting.js'
+export { loadSecrets, createSecretsFile, secretsPath, writeSecretsFile } from './secrets.js'
+export type { Secrets } from './secrets.js'

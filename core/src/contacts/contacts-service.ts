@@ -1,0 +1,134 @@
+import type { PiiCipher } from '../pii/index.js'
+import { normalizeEmail, normalizePhone } from '../pii/index.js'
+import { ErrorCode, userError } from '../errors/index.js'
+import type { Db, Prisma } from '../storage/index.js'
+import { createContactInput, type ContactView, type CreateContactInput, type UpdateContactInput } from './contact-dto.js'
+
+type ContactRow = Awaited<ReturnType<Db['contact']['findFirstOrThrow']>> & {
+  identities: Array<{ id: string; channel: string; addressEnc: string; verified: boolean }>
+}
+
+export type ContactsService = ReturnType<typeof createContactsService>
+
+/**
+ * Contacts and their channel identities. Names, emails, phone numbers and addresses are
+ * encrypted before they reach the database; phone and email also get a keyed hash so a
+ * caller ID or an email finds its contact without storing the plaintext.
+ */
+export function createContactsService({ db, pii, phoneRegion }: { db: Db; pii: PiiCipher; phoneRegion: string }) {
+  const enc = (field: Parameters<PiiCipher['encrypt']>[0], value: string | null | undefined) => (value == null ? value : pii.encrypt(field, value))
+  const dec = (field: Parameters<PiiCipher['decrypt']>[0], value: string | null) => (value === null ? null : pii.decrypt(field, value))
+
+  function normalizeAddress(channel: string, address: string): string {
+    if (channel === 'phone') return normalizePhone(address, phoneRegion)
+    if (channel === 'email') return normalizeEmail(address)
+    return address.trim()
+  }
+
+  function piiColumns(input: { name?: string | null; email?: string | null; phone?: string | null; address?: string | null }) {
+    const phone = input.phone == null ? input.phone : normalizePhone(input.phone, phoneRegion)
+    const email = input.email == null ? input.email : normalizeEmail(input.email)
+    return {
+      nameEnc: enc('contact.name', input.name),
+      emailEnc: enc('contact.email', email),
+      emailHash: email == null ? email : pii.hash('email', email),
+      phoneEnc: enc('contact.phone', phone),
+      phoneHash: phone == null ? phone : pii.hash('phone', phone),
+      addressEnc: enc('contact.address', input.address),
+    }
+  }
+
+  function toView(row: ContactRow): ContactView {
+    return {
+      id: row.id,
+      name: dec('contact.name', row.nameEnc),
+      email: dec('contact.email', row.emailEnc),
+      phone: dec('contact.phone', row.phoneEnc),
+      address: dec('contact.address', row.addressEnc),
+      language: row.language,
+      tags: row.tags as string[],
+      attributes: row.attributes as Record<string, unknown>,
+      identities: row.identities.map((i) => ({ id: i.id, channel: i.channel, address: pii.decrypt('identity.address', i.addressEnc), verified: i.verified })),
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+    }
+  }
+
+  const include = { identities: { orderBy: { createdAt: 'asc' } } } as const
+
+  return {
+    async create(input: CreateContactInput): Promise<ContactView> {
+      const data = createContactInput.parse(input)
+      const identities = data.identities.map((i) => {
+        const address = normalizeAddress(i.channel, i.address)
+        return { channel: i.channel, address, addressHash: pii.hash(`identity:${i.channel}`, address), verified: i.verified }
+      })
+      for (const identity of identities) {
+        const taken = await db.contactIdentity.findUnique({ where: { channel_addressHash: { channel: identity.channel, addressHash: identity.addressHash } } })
+        if (taken) {
+          throw userError(ErrorCode.CONFLICT, `The ${identity.channel} identity ${identity.address} already belongs to contact ${taken.contactId}`, {
+            status: 409,
+            details: [{ path: 'identities', message: `${identity.channel} identity taken by ${taken.contactId}` }],
+          })
+        }
+      }
+      const row = await db.contact.create({
+        data: {
+          ...piiColumns(data),
+          language: data.language ?? null,
+          tags: data.tags,
+          attributes: data.attributes as Prisma.InputJsonValue,
+          identities: {
+            create: identities.map((i) => ({ channel: i.channel, addressHash: i.addressHash, addressEnc: pii.encrypt('identity.address', i.address), verified: i.verified })),
+          },
+        },
+        include,
+      })
+      return toView(row)
+    },
+
+    async get(id: string): Promise<ContactView> {
+      const row = await db.contact.findUnique({ where: { id }, include })
+      if (!row) throw userError(ErrorCode.NOT_FOUND, `No contact ${id}`, { status: 404 })
+      return toView(row)
+    },
+
+    /** Exact look-ups by phone or email go through the keyed hash; tag filtering is done on the page. */
+    async list(filter: { phone?: string; email?: string; tag?: string; limit: number }): Promise<ContactView[]> {
+      const where: Prisma.ContactWhereInput = { mergedIntoId: null }
+      if (filter.phone) {
+        const hash = pii.hash('phone', normalizePhone(filter.phone, phoneRegion))
+        const viaIdentity = pii.hash('identity:phone', normalizePhone(filter.phone, phoneRegion))
+        where.OR = [{ phoneHash: hash }, { identities: { some: { channel: 'phone', addressHash: viaIdentity } } }]
+      }
+      if (filter.email) where.emailHash = pii.hash('email', normalizeEmail(filter.email))
+      const rows = await db.contact.findMany({ where, orderBy: { updatedAt: 'desc' }, take: filter.tag ? filter.limit * 10 : filter.limit, include })
+      const views = rows.map(toView)
+      return (filter.tag ? views.filter((v) => v.tags.includes(filter.tag!)) : views).slice(0, filter.limit)
+    },
+
+    /** Finds the contact a channel address belongs to (e.g. the caller ID of an inbound call). */
+    async findByIdentity(channel: string, address: string): Promise<ContactView | null> {
+      const normalized = normalizeAddress(channel, address)
+      const identity = await db.contactIdentity.findUnique({ where: { channel_addressHash: { channel, addressHash: pii.hash(`identity:${channel}`, normalized) } } })
+      return identity ? this.get(identity.contactId) : null
+    },
+
+    async update(id: string, change: UpdateContactInput): Promise<ContactView> {
+      await this.get(id)
+      const pick = <K extends keyof UpdateContactInput>(k: K) => (k in change ? change[k] : undefined)
+      const columns = piiColumns({ name: pick('name'), email: pick('email'), phone: pick('phone'), address: pick('address') })
+      const row = await db.contact.update({
+        where: { id },
+        data: {
+          ...columns,
+          language: change.language,
+          tags: change.tags,
+          attributes: change.attributes as Prisma.InputJsonValue | undefined,
+        },
+        include,
+      })
+      return toView(row)
+    },
+  }
+}

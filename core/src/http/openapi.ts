@@ -1,0 +1,103 @@
+import type { Server } from '@hapi/hapi'
+import { z } from 'zod'
+import type { RouteMeta } from './define-route.js'
+
+type JsonSchema = Record<string, unknown>
+
+/** JSON Schema for a zod schema; dates travel as ISO 8601 strings. */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const out = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    override: (ctx) => {
+      const def = (ctx.zodSchema as unknown as { _zod: { def: { type: string } } })._zod.def
+      if (def.type === 'date') {
+        ctx.jsonSchema.type = 'string'
+        ctx.jsonSchema.format = 'date-time'
+      }
+    },
+  }) as JsonSchema
+  delete out.$schema
+  return out
+}
+
+const errorSchema = {
+  type: 'object',
+  required: ['statusCode', 'error', 'code', 'message'],
+  properties: {
+    statusCode: { type: 'integer' },
+    error: { type: 'string' },
+    code: { type: 'string', description: 'stable error code, listed in docs/errors.md' },
+    message: { type: 'string' },
+    details: { description: 'e.g. the fields that failed validation: [{ in, path, message }]' },
+  },
+}
+
+function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query') {
+  if (!schema) return []
+  const js = jsonSchema(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] }
+  return Object.entries(js.properties ?? {}).map(([name, s]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (js.required ?? []).includes(name),
+    description: s.description,
+    schema: s,
+  }))
+}
+
+/** The OpenAPI 3.1 description of every route declared with defineRoute. */
+export function buildOpenApi(server: Server, info: { version: string }) {
+  const paths: Record<string, Record<string, unknown>> = {}
+  for (const route of server.table()) {
+    const meta = route.settings.plugins?.switchboard as RouteMeta | undefined
+    if (!meta) continue
+    const responses: Record<string, unknown> = {
+      [meta.status]: meta.response
+        ? { description: 'Success', content: { 'application/json': { schema: jsonSchema(meta.response, 'output') } } }
+        : { description: 'Success' },
+    }
+    const errorRef = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } })
+    if (!meta.response && meta.status === 200) {
+      delete responses['200']
+      responses['204'] = { description: 'Done (no content)' }
+    }
+    if (meta.params || meta.query || meta.payload) responses['400'] = errorRef('Invalid input: every wrong field is listed in details')
+    if (meta.access !== 'public') {
+      responses['401'] = errorRef('Not signed in')
+      if (meta.access !== 'authenticated') responses['403'] = errorRef(`Signed in without role ${meta.access}`)
+    }
+    if (meta.params) responses['404'] = errorRef('Not found')
+    paths[route.path] ??= {}
+    paths[route.path]![route.method] = {
+      operationId: `${route.method}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+      summary: meta.summary,
+      description: [meta.description, meta.access === 'public' ? 'Public.' : meta.access === 'authenticated' ? 'Any signed-in user.' : `Needs role **${meta.access}** or above.`]
+        .filter(Boolean)
+        .join('\n\n'),
+      tags: meta.tags,
+      'x-switchboard-access': meta.access,
+      security: meta.access === 'public' ? [] : [{ bearerAuth: [] }, { cookieAuth: [] }],
+      parameters: [...parametersOf(meta.params, 'path'), ...parametersOf(meta.query, 'query')],
+      ...(meta.payload ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(meta.payload, 'input') } } } } : {}),
+      responses,
+    }
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Switchboard API',
+      version: info.version,
+      description: 'REST API of Switchboard, the self-hosted contact center. Sign in with POST /api/v1/auth/login, then send `Authorization: Bearer <token>`.',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+    },
+    servers: [{ url: '/' }],
+    components: {
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'a login token (sbs_…) or an API token (sbt_…)' },
+        cookieAuth: { type: 'apiKey', in: 'cookie', name: 'sb_session' },
+      },
+      schemas: { Error: errorSchema },
+    },
+    paths,
+  }
+}

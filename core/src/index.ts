@@ -1,0 +1,18 @@
+/**
+ * The public face of @switchboard/core, used by the CLI and the cross-package tests.
+ */
+export { createApp } from './app.js'
+export type { App, CreateAppOptions, Services } from './app.js'
+export { loadConfig, describeSettings, loadSecrets, createSecretsFile, secretsPath, writeSecretsFile, parseDuration } from './config/index.js'
+export type { Config, Secrets } from './config/index.js'
+export { readSecretsFile, newKeyId } from './config/secrets.js'
+export { databaseTarget, migrateDatabase, openDatabase, pingDatabase, readMigrations, redactUrl } from './storage/index.js'
+export type { Db, DatabaseTarget, MigrationResult } from './storage/index.js'
+export { runFirstRunSetup } from './setup/index.js'
+export type { FirstRunResult } from './setup/index.js'
+export { countValuesByKey, createPiiCipher, reencryptAll } from './pii/index.js'
+export { createLogger } from './logger.js'
+export { isSwitchboardError, ErrorCode } from './errors/index.js'
+export { systemActor } from './audit/index.js'
+export { roles } from './auth/roles.js'
+export { version } from './version.js'

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto'
+import type { Db, Prisma } from '../../storage/index.js'
+import type { JobHandler, JobRecord, JobStatus, Scheduler } from '../types.js'
+import { retryDelayMs } from '../types.js'
+
+/** How long a claimed job may run before it is considered orphaned. */
+const LEASE_MS = 5 * 60_000
+/** setTimeout cannot wait longer than ~24.8 days; re-check at least this often anyway. */
+const MAX_SLEEP_MS = 60_000
+
+type Row = Awaited<ReturnType<Db['scheduledJob']['findFirstOrThrow']>>
+
+function toRecord(row: Row): JobRecord {
+  return {
+    id: row.id,
+    type: row.type,
+    key: row.key,
+    payload: row.payload,
+    runAt: row.runAt,
+    status: row.status as JobStatus,
+    attempts: row.attempts,
+    maxAttempts: row.maxAttempts,
+    lastError: row.lastError,
+  }
+}
+
+/**
+ * The in-process scheduler: jobs are rows in the database, so they survive a restart; one
+ * timer is armed for the earliest pending job (nothing polls). A job is claimed with a
+ * conditional update before it runs, so it never runs twice even if two timers fire at once.
+ */
+export function createDbScheduler(db: Db, onError: (error: unknown, job: JobRecord) => void): Scheduler {
+  const handlers = new Map<string, JobHandler>()
+  const running = new Set<Promise<void>>()
+  let timer: NodeJS.Timeout | undefined
+  let started = false
+  let ticking = false
+  let tickAgain = false
+
+  async function arm(): Promise<void> {
+    if (!started) return
+    const next = await db.scheduledJob.findFirst({ where: { status: 'pending' }, orderBy: { runAt: 'asc' }, select: { runAt: true } })
+    if (timer) clearTimeout(timer)
+    timer = undefined
+    if (!started || !next) return
+    const delay = Math.min(Math.max(0, next.runAt.getTime() - Date.now()), MAX_SLEEP_MS)
+    timer = setTimeout(() => void tick(), delay)
+  }
+
+  async function tick(): Promise<void> {
+    if (ticking) {
+      tickAgain = true
+      return
+    }
+    ticking = true
+    try {
+      do {
+        tickAgain = false
+        const due = await db.scheduledJob.findMany({ where: { status: 'pending', runAt: { lte: new Date() } }, orderBy: { runAt: 'asc' }, take: 50 })
+        for (const row of due) {
+          if (!started) break
+          const claimed = await db.scheduledJob.updateMany({
+            where: { id: row.id, status: 'pending' },
+            data: { status: 'running', attempts: { increment: 1 }, lockedUntil: new Date(Date.now() + LEASE_MS) },
+          })
+          if (claimed.count !== 1) continue
+          const job = toRecord({ ...row, status: 'running', attempts: row.attempts + 1 })
+          const run = execute(job).finally(() => running.delete(run))
+          running.add(run)
+        }
+        if (due.length === 50) tickAgain = true
+      } while (tickAgain && started)
+    } finally {
+      ticking = false
+      await arm().catch(() => undefined)
+    }
+  }
+
+  async function execute(job: JobRecord): Promise<void> {
+    const handler = handlers.get(job.type)
+    try {
+      if (!handler) throw new Error(`no handler is defined for job type "${job.type}"`)
+      await handler(job)
+      await db.scheduledJob.update({ where: { id: job.id }, data: { status: 'done', finishedAt: new Date(), lockedUntil: null, lastError: null } })
+    } catch (error) {
+      onError(error, job)
+      const message = error instanceof Error ? error.message : String(error)
+      const retry = handler !== undefined && job.attempts < job.maxAttempts
+      await db.scheduledJob.update({
+        where: { id: job.id },
+        data: retry
+          ? { status: 'pending', runAt: new Date(Date.now() + retryDelayMs(job.attempts)), lastError: message, lockedUntil: null }
+          : { status: 'failed', finishedAt: new Date(), lastError: message, lockedUntil: null },
+      })
+      if (retry) await arm()
+    }
+  }
+
+  return {
+    define(type, handler) {
+      handlers.set(type, handler)
+    },
+    async schedule({ type, runAt, payload = {}, key, maxAttempts = 5 }) {
+      const at = typeof runAt === 'number' ? new Date(Date.now() + runAt) : runAt
+      const data = { type, payload: payload as Prisma.InputJsonValue, runAt: at, maxAttempts, status: 'pending', attempts: 0, lastError: null, finishedAt: null }
+      const row = key
+        ? await db.scheduledJob.upsert({ where: { key }, create: { id: randomUUID(), key, ...data }, update: data })
+        : await db.scheduledJob.create({ data: { id: randomUUID(), ...data } })
+      await arm()
+      return toRecord(row)
+    },
+    async cancel(idOrKey) {
+      const result = await db.scheduledJob.updateMany({
+        where: { status: 'pending', OR: [{ id: idOrKey }, { key: idOrKey }] },
+        data: { status: 'cancelled', finishedAt: new Date() },
+      })
+      await arm()
+      return result.count > 0
+    },
+    async get(id) {
+      const row = await db.scheduledJob.findUnique({ where: { id } })
+      return row ? toRecord(row) : undefined
+    },
+    async list({ status, type, limit = 100 } = {}) {
+      const rows = await db.scheduledJob.findMany({ where: { status, type }, orderBy: { runAt: 'desc' }, take: limit })
+      return rows.map(toRecord)
+    },
+    async start() {
+      // One instance owns the in-process scheduler, so a job still marked running was
+      // interrupted by a crash: run it again (handlers are written to be idempotent).
+      await db.scheduledJob.updateMany({ where: { status: 'running' }, data: { status: 'pending', lockedUntil: null } })
+      started = true
+      await tick()
+    },
+    async stop() {
+      started = false
+      if (timer) clearTimeout(timer)
+      timer = undefined
+      await Promise.allSettled([...running])
+    },
+  }
+}

@@ -1,0 +1,65 @@
+import type { Redis } from 'ioredis'
+import type { EventBus, EventHandler } from '../types.js'
+import { topicMatches } from '../types.js'
+
+/**
+ * Event bus over Redis pub/sub: every instance receives every event it subscribed to.
+ * One subscriber connection per process; local handlers are matched against topics here, so
+ * a pattern only needs one Redis PSUBSCRIBE however many handlers share it.
+ */
+export function createRedisBus(publisher: Redis, subscriber: Redis, prefix: string, onHandlerError: (error: unknown, topic: string) => void): EventBus {
+  const channelPrefix = `${prefix}bus:`
+  const subscriptions = new Set<{ pattern: string; handler: EventHandler }>()
+  const redisPatterns = new Map<string, number>()
+
+  subscriber.on('pmessage', (_pattern: string, channel: string, message: string) => {
+    const topic = channel.slice(channelPrefix.length)
+    let event: unknown
+    try {
+      event = JSON.parse(message)
+    } catch (error) {
+      onHandlerError(error, topic)
+      return
+    }
+    for (const sub of subscriptions) {
+      if (!topicMatches(sub.pattern, topic)) continue
+      Promise.resolve()
+        .then(() => sub.handler(event, topic))
+        .catch((error) => onHandlerError(error, topic))
+    }
+  })
+
+  const toRedisPattern = (pattern: string) => channelPrefix + escapeGlob(pattern.endsWith('*') ? pattern.slice(0, -1) : pattern) + (pattern.endsWith('*') ? '*' : '')
+
+  return {
+    async publish(topic, event) {
+      await publisher.publish(channelPrefix + topic, JSON.stringify(event ?? null))
+    },
+    async subscribe(pattern, handler) {
+      const sub = { pattern, handler }
+      const redisPattern = toRedisPattern(pattern)
+      const count = redisPatterns.get(redisPattern) ?? 0
+      if (count === 0) await subscriber.psubscribe(redisPattern)
+      redisPatterns.set(redisPattern, count + 1)
+      subscriptions.add(sub)
+      return async () => {
+        if (!subscriptions.delete(sub)) return
+        const left = (redisPatterns.get(redisPattern) ?? 1) - 1
+        redisPatterns.set(redisPattern, left)
+        if (left === 0) {
+          redisPatterns.delete(redisPattern)
+          await subscriber.punsubscribe(redisPattern)
+        }
+      }
+    },
+    async close() {
+      subscriptions.clear()
+      if (redisPatterns.size > 0) await subscriber.punsubscribe(...redisPatterns.keys()).catch(() => undefined)
+      redisPatterns.clear()
+    },
+  }
+}
+
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`)
+}

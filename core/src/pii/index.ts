@@ -1,0 +1,5 @@
+export { createPiiCipher } from './pii-cipher.js'
+export type { PiiCipher, PiiField, PiiHashField } from './pii-cipher.js'
+export { normalizeEmail, normalizePhone } from './normalize.js'
+export { countValuesByKey, reencryptAll } from './rotate-key.js'
+export type { RotationProgress } from './rotate-key.js'
