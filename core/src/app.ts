@@ -55,7 +55,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const secrets = loadSecrets(config)
   const target = databaseTarget(config)
   if (config.database.migrateOnStart) {
-    const result = await migrateDatabase(target, (name) => logger.info({ migration: name }, 'applying database migration'))
+    const result = await migrateDatabase(target, { onApply: (name) => logger.info({ migration: name }, 'applying database migration') })
     if (result.modified.length > 0) logger.warn({ migrations: result.modified }, 'applied migrations were edited afterwards; the database keeps the old version')
   }
   const db = await openDatabase(target)

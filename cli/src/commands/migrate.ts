@@ -9,7 +9,7 @@ export function registerMigrate(program: Command): void {
     .action(async () => {
       const target = databaseTarget(loadConfig())
       const where = target.provider === 'sqlite' ? target.file : redactUrl(target.url)
-      const result = await step(`Migrating ${target.provider} database ${where}`, (progress) => migrateDatabase(target, (name) => progress(`applying ${name}`)))
+      const result = await step(`Migrating ${target.provider} database ${where}`, (progress) => migrateDatabase(target, { onApply: (name) => progress(`applying ${name}`) }))
       process.stdout.write(
         result.applied.length ? `Applied ${result.applied.length} migration(s): ${result.applied.join(', ')}\n` : `Up to date (${result.alreadyApplied} migration(s) applied earlier).\n`,
       )

@@ -58,8 +58,14 @@ interface MigrationDriver {
   close(): Promise<void>
 }
 
-export async function migrateDatabase(target: DatabaseTarget, onApply?: (name: string) => void): Promise<MigrationResult> {
-  const migrations = readMigrations(target.provider)
+export interface MigrateOptions {
+  /** called before each migration is applied, for progress output */
+  onApply?: (name: string) => void
+  /** the migrations to apply; default: core/prisma/migrations/<provider> */
+  migrations?: Migration[]
+}
+
+export async function migrateDatabase(target: DatabaseTarget, { onApply, migrations = readMigrations(target.provider) }: MigrateOptions = {}): Promise<MigrationResult> {
   const driver = target.provider === 'sqlite' ? sqliteDriver(target.file) : await postgresDriver(target.url)
   try {
     await driver.ensureTable()

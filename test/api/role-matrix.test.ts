@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RouteMeta } from '../../core/src/http/define-route.js'
+import { systemActor } from '../../core/src/audit/index.js'
+import { createTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.js'
+
+/**
+ * Every REST route and the least role it needs. A new route must be added here, so nobody
+ * exposes one by accident; the test then calls each route as nobody, agent, supervisor and
+ * admin and checks 401 / 403 / allowed.
+ */
+const expected: Record<string, RouteMeta['access']> = {
+  'POST /api/v1/auth/login': 'public',
+  'POST /api/v1/auth/logout': 'authenticated',
+  'GET /api/v1/auth/me': 'authenticated',
+  'PATCH /api/v1/auth/me': 'authenticated',
+  'GET /api/v1/auth/tokens': 'authenticated',
+  'POST /api/v1/auth/tokens': 'authenticated',
+  'DELETE /api/v1/auth/tokens/{id}': 'authenticated',
+  'GET /api/v1/users': 'supervisor',
+  'POST /api/v1/users': 'admin',
+  'GET /api/v1/users/{id}': 'supervisor',
+  'PATCH /api/v1/users/{id}': 'admin',
+  'GET /api/v1/teams': 'agent',
+  'GET /api/v1/teams/{id}': 'agent',
+  'POST /api/v1/teams': 'admin',
+  'PATCH /api/v1/teams/{id}': 'admin',
+  'DELETE /api/v1/teams/{id}': 'admin',
+  'PUT /api/v1/teams/{id}/members/{userId}': 'admin',
+  'DELETE /api/v1/teams/{id}/members/{userId}': 'admin',
+  'GET /api/v1/contacts': 'agent',
+  'POST /api/v1/contacts': 'agent',
+  'GET /api/v1/contacts/{id}': 'agent',
+  'PATCH /api/v1/contacts/{id}': 'agent',
+  'GET /api/v1/jobs': 'supervisor',
+  'GET /api/v1/jobs/{id}': 'supervisor',
+  'DELETE /api/v1/jobs/{id}': 'admin',
+  'GET /api/v1/audit': 'admin',
+}
+const rank = { agent: 1, supervisor: 2, admin: 3 } as const
+type Role = keyof typeof rank
+
+let t: TestApp
+const apiTokens: Partial<Record<Role, string>> = {}
+
+beforeAll(async () => {
+  t = await createTestApp()
+  for (const role of ['agent', 'supervisor', 'admin'] as const) {
+    const user = await t.app.services.users.create(systemActor('test'), { email: `matrix-${role}@test.local`, password: TEST_PASSWORD, role })
+    // API tokens, so the logout route cannot end the login the matrix keeps using
+    apiTokens[role] = (await t.app.services.auth.createApiToken(user.id, { name: 'matrix' })).token
+  }
+})
+afterAll(() => t?.close())
+
+function routes() {
+  return t.app.server
+    .table()
+    .filter((r) => r.path.startsWith('/api/v1/'))
+    .map((r) => ({ key: `${r.method.toUpperCase()} ${r.path}`, method: r.method, path: r.path, meta: r.settings.plugins?.switchboard as RouteMeta | undefined }))
+}
+
+describe('role × route matrix', () => {
+  it('every /api/v1 route is declared with defineRoute and listed in this matrix', () => {
+    const found = routes()
+    expect(found.filter((r) => !r.meta).map((r) => r.key)).toEqual([])
+    expect(Object.fromEntries(found.map((r) => [r.key, r.meta!.access]))).toEqual(expected)
+  })
+
+  it('answers 401 without credentials, 403 to a role below the route, and lets the right roles through', async () => {
+    const failures: string[] = []
+    for (const route of routes()) {
+      const url = route.path.replace(/\{[^}]+\}/g, 'does-not-exist')
+      const payload = ['post', 'put', 'patch'].includes(route.method) ? {} : undefined
+      const access = expected[route.key]!
+      if (access === 'public') continue
+      const anonymous = await t.app.server.inject({ method: route.method, url, payload })
+      if (anonymous.statusCode !== 401) failures.push(`${route.key} without credentials → ${anonymous.statusCode}, expected 401`)
+      for (const role of ['agent', 'supervisor', 'admin'] as const) {
+        const res = await t.app.server.inject({ method: route.method, url, payload, headers: { authorization: `Bearer ${apiTokens[role]}` } })
+        const allowed = access === 'authenticated' || rank[role] >= rank[access]
+        if (allowed && (res.statusCode === 401 || res.statusCode === 403)) failures.push(`${route.key} as ${role} → ${res.statusCode}, expected to be let through`)
+        if (!allowed && res.statusCode !== 403) failures.push(`${route.key} as ${role} → ${res.statusCode}, expected 403`)
+        if (!allowed) {
+          const body = JSON.parse(res.payload) as { code: string; message: string }
+          if (body.code !== 'SB_ERR_FORBIDDEN' || !body.message.includes(access)) failures.push(`${route.key} as ${role}: 403 body ${res.payload}`)
+        }
+      }
+    }
+    expect(failures).toEqual([])
+  })
+
+  it('rejects a malformed, unknown or revoked bearer token with 401', async () => {
+    const cases = ['Bearer', 'Basic abc', 'Bearer sbt_unknown', 'Bearer sbs_unknown', 'Bearer nonsense']
+    for (const authorization of cases) {
+      const res = await t.app.server.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization } })
+      expect(res.statusCode, authorization).toBe(401)
+      expect(JSON.parse(res.payload).code).toBe('SB_ERR_UNAUTHENTICATED')
+    }
+  })
+})

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config'
+
+// One suite for the whole repository. Set SWITCHBOARD_TEST_DATABASE_URL (a PostgreSQL
+// database whose role may CREATE DATABASE) and SWITCHBOARD_TEST_REDIS_URL to run the same
+// tests on PostgreSQL and Redis; see test/README.md.
+export default defineConfig({
+  test: {
+    include: ['core/src/**/*.test.ts', 'cli/src/**/*.test.ts', 'plugins/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**', 'test/bench/**'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    maxWorkers: 2,
+    globalSetup: ['test/support/global-setup.ts'],
+  },
+})
