@@ -5,6 +5,7 @@ import { auditRoutes, createAuditLog, type AuditLog } from './audit/index.js'
 import { authPlugin, authRoutes, createAuthService, type AuthService } from './auth/index.js'
 import { loadSecrets, type Config } from './config/index.js'
 import { contactsRoutes, createContactsService, type ContactsService } from './contacts/index.js'
+import { registerClientIp } from './http/client-ip.js'
 import { docsRoutes } from './http/docs-routes.js'
 import { registerErrorResponses } from './http/error-responses.js'
 import { healthRoutes } from './http/health-routes.js'
@@ -95,6 +96,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     },
   })
   await server.register(Inert)
+  registerClientIp(server, config.server.trustProxy)
   const cookieSecure = config.auth.cookieSecure ?? config.server.publicUrl?.startsWith('https:') ?? false
   await server.register({ plugin: authPlugin, options: { auth, cookieSecret: secrets.cookieSecret, cookieSecure, sessionTtlMs: config.auth.sessionTtl } })
   registerErrorResponses(server, logger)

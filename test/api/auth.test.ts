@@ -69,6 +69,26 @@ describe('sign-in', () => {
   })
 })
 
+describe('client address', () => {
+  it('records the socket address, or the X-Forwarded-For client only when SWITCHBOARD_TRUST_PROXY is on', async () => {
+    const { email } = await t.tokenFor('agent')
+    const headers = { 'x-forwarded-for': '203.0.113.7, 10.0.0.1' }
+    await t.app.server.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: TEST_PASSWORD }, headers })
+    const direct = await t.app.db.session.findFirst({ where: { user: { email } }, orderBy: { createdAt: 'desc' } })
+    expect(direct?.ip).toBe('127.0.0.1')
+
+    const proxied = await (await import('../support/test-app.js')).createTestApp({ SWITCHBOARD_TRUST_PROXY: 'true' })
+    try {
+      const user = await proxied.tokenFor('agent')
+      await proxied.app.server.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: user.email, password: TEST_PASSWORD }, headers })
+      const session = await proxied.app.db.session.findFirst({ where: { userId: user.userId }, orderBy: { createdAt: 'desc' } })
+      expect(session?.ip).toBe('203.0.113.7')
+    } finally {
+      await proxied.close()
+    }
+  })
+})
+
 describe('API tokens', () => {
   it('creates a token shown once, authenticates with it, lists it without the secret, and revokes it', async () => {
     const { token } = await t.tokenFor('supervisor')

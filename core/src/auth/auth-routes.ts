@@ -2,6 +2,7 @@ import type { ServerRoute } from '@hapi/hapi'
 import { z } from 'zod'
 import type { AuditLog } from '../audit/index.js'
 import { ErrorCode, userError } from '../errors/index.js'
+import { clientIp } from '../http/client-ip.js'
 import { defineRoute } from '../http/define-route.js'
 import { apiTokenDto, authUserDto, createTokenPayload, idParams, loginPayload, loginResponse } from './auth-dto.js'
 import type { AuthService } from './auth-service.js'
@@ -20,7 +21,7 @@ export function authRoutes(auth: AuthService, audit: AuditLog): ServerRoute[] {
       payload: loginPayload,
       response: loginResponse,
       async handler({ payload, request, h }) {
-        const result = await auth.login(payload.email, payload.password, { ip: request.info.remoteAddress, userAgent: String(request.headers['user-agent'] ?? '') })
+        const result = await auth.login(payload.email, payload.password, { ip: clientIp(request), userAgent: String(request.headers['user-agent'] ?? '') })
         request.cookieAuth.set({ token: result.token })
         return h.response(result).code(200)
       },

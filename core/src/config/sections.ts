@@ -15,6 +15,12 @@ export const serverSettings = {
     default: undefined,
     ...parse.optionalUrl(['http:', 'https:']),
   }),
+  trustProxy: setting({
+    env: 'SWITCHBOARD_TRUST_PROXY',
+    doc: 'Behind a reverse proxy or load balancer: take the client address (audit log, sessions) from the X-Forwarded-For header the proxy sets. Leave off when clients reach Switchboard directly, since they could forge the header.',
+    default: false,
+    ...parse.boolean(),
+  }),
   shutdownTimeout: setting({
     env: 'SWITCHBOARD_SHUTDOWN_TIMEOUT',
     doc: 'How long a graceful shutdown waits for requests in flight before closing connections.',

@@ -32,7 +32,7 @@ export const parse = {
   },
   string(minLength = 0) {
     return {
-      expected: minLength > 0 ? `a text of at least ${minLength} characters` : 'a text',
+      expected: minLength > 1 ? `a text of at least ${minLength} characters` : minLength === 1 ? 'a non-empty text' : 'a text',
       schema: z.string().min(minLength),
     }
   },
@@ -66,7 +66,7 @@ export const parse = {
   },
   optionalUrl(protocols: readonly string[]) {
     return {
-      expected: `a URL starting with ${protocols.map((p) => p + '//').join(' or ')}`,
+      expected: `a URL starting with ${protocols.map((p) => (p === 'file:' ? 'file:' : p + '//')).join(' or ')}`,
       schema: z
         .string()
         .refine((v) => {

@@ -1,6 +1,7 @@
 import type { PiiCipher } from '../pii/index.js'
 import { normalizeEmail, normalizePhone } from '../pii/index.js'
 import { ErrorCode, userError } from '../errors/index.js'
+import { parseInput } from '../validation/parse-input.js'
 import type { Db, Prisma } from '../storage/index.js'
 import { createContactInput, type ContactView, type CreateContactInput, type UpdateContactInput } from './contact-dto.js'
 
@@ -58,7 +59,7 @@ export function createContactsService({ db, pii, phoneRegion }: { db: Db; pii: P
 
   return {
     async create(input: CreateContactInput): Promise<ContactView> {
-      const data = createContactInput.parse(input)
+      const data = parseInput(createContactInput, input)
       const identities = data.identities.map((i) => {
         const address = normalizeAddress(i.channel, i.address)
         return { channel: i.channel, address, addressHash: pii.hash(`identity:${i.channel}`, address), verified: i.verified }

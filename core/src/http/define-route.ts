@@ -3,7 +3,8 @@ import type { z } from 'zod'
 import type { Actor } from '../audit/index.js'
 import type { AuthCredentials } from '../auth/index.js'
 import type { Role } from '../auth/roles.js'
-import { ErrorCode, userError } from '../errors/index.js'
+import { parseInput } from '../validation/parse-input.js'
+import { clientIp } from './client-ip.js'
 
 /** Who may call a route: anyone, or the least role needed (roles nest: admin ⊃ supervisor ⊃ agent). */
 export type Access = 'public' | 'authenticated' | Role
@@ -78,7 +79,7 @@ export function defineRoute<P = Record<string, never>, Q = Record<string, never>
         const query = parsePart('query', def.query, request.query) as Q
         const payload = parsePart('payload', def.payload, request.payload ?? (def.payload ? {} : undefined)) as B
         const credentials = (request.auth.isAuthenticated ? request.auth.credentials : null) as AuthCredentials | null
-        const actor: Actor = { userId: credentials?.user.id ?? null, email: credentials?.user.email ?? null, ip: request.info.remoteAddress }
+        const actor: Actor = { userId: credentials?.user.id ?? null, email: credentials?.user.email ?? null, ip: clientIp(request) }
         const result = await def.handler({ params, query, payload, request, h, credentials, actor })
         if (result === undefined) return h.response().code(204)
         if (isResponseObject(result)) return result
@@ -95,16 +96,7 @@ function authOption(access: Access): ServerRoute['options'] extends infer O ? (O
 }
 
 function parsePart(where: string, schema: z.ZodType | undefined, value: unknown): unknown {
-  if (!schema) return value
-  const parsed = schema.safeParse(value ?? {})
-  if (parsed.success) return parsed.data
-  const details = parsed.error.issues.map((issue) => ({
-    in: where,
-    path: issue.path.join('.') || (issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys?.join(', ') : '') || '(root)',
-    message: issue.message,
-  }))
-  const summary = details.map((d) => `${d.path}: ${d.message}`).join('; ')
-  throw userError(ErrorCode.VALIDATION, `Invalid ${where}: ${summary}`, { status: 400, details })
+  return schema ? parseInput(schema, value ?? {}, where) : value
 }
 
 function isResponseObject(value: unknown): boolean {

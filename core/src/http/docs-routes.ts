@@ -11,6 +11,7 @@ const page = `<!doctype html>
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>Switchboard API</title>
   <link rel="stylesheet" href="/api/docs/assets/swagger-ui.css">
+  <link rel="icon" type="image/png" href="/api/docs/assets/favicon-32x32.png">
   <style>body { margin: 0 } .topbar { display: none }</style>
 </head>
 <body>

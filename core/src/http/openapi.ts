@@ -91,6 +91,14 @@ export function buildOpenApi(server: Server, info: { version: string }) {
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     servers: [{ url: '/' }],
+    tags: [
+      { name: 'auth', description: 'Sign in and out, your own profile, API tokens' },
+      { name: 'users', description: 'Admins, supervisors and agents' },
+      { name: 'teams', description: 'Groups of users' },
+      { name: 'contacts', description: 'Customers and their channel identities (personal data encrypted at rest)' },
+      { name: 'jobs', description: 'Scheduled work: session expiry, callbacks, surveys, SLA timers' },
+      { name: 'audit', description: 'Who did what, for admins' },
+    ],
     components: {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'a login token (sbs_…) or an API token (sbt_…)' },

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto'
-import { ErrorCode, unexpectedError, userError } from '../errors/index.js'
+import { ErrorCode, operationalError, unexpectedError, userError } from '../errors/index.js'
 
 /**
  * Encrypts personal data at rest with AES-256-GCM. A value is stored as
@@ -42,9 +42,7 @@ export function createPiiCipher(keys: Array<{ id: string; key: Buffer }>, hashKe
       const [, keyId, iv, tag, ciphertext] = parts as [string, string, string, string, string]
       const key = byId.get(keyId)
       if (!key) {
-        throw userError(ErrorCode.PII_KEY_MISSING, `A ${field} value was encrypted with key "${keyId}", which is not in the keyring; restore that key to SWITCHBOARD_PII_KEYS or secrets.json`, {
-          status: 500,
-        })
+        throw operationalError(ErrorCode.PII_KEY_MISSING, `A ${field} value was encrypted with key "${keyId}", which is not in the keyring; restore that key to SWITCHBOARD_PII_KEYS or secrets.json`)
       }
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'))

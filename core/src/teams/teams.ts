@@ -2,6 +2,7 @@ import type { ServerRoute } from '@hapi/hapi'
 import { z } from 'zod'
 import type { Actor, AuditLog } from '../audit/index.js'
 import { ErrorCode, userError } from '../errors/index.js'
+import { parseInput } from '../validation/parse-input.js'
 import { defineRoute } from '../http/define-route.js'
 import type { Db } from '../storage/index.js'
 
@@ -52,7 +53,7 @@ export function createTeamsService(db: Db, audit: AuditLog) {
       return (await db.team.findMany({ orderBy: { name: 'asc' }, include })).map(view)
     },
     async create(actor: Actor, input: z.input<typeof teamInput>) {
-      const data = teamInput.parse(input)
+      const data = parseInput(teamInput, input)
       await assertNameFree(data.name)
       const team = await db.team.create({ data, include })
       await audit.record(actor, { action: 'team.create', targetType: 'team', targetId: team.id, details: { name: team.name } })

@@ -2,6 +2,7 @@ import { hashPassword, verifyPassword } from '../auth/password.js'
 import type { AuthService } from '../auth/auth-service.js'
 import type { Actor, AuditLog } from '../audit/index.js'
 import { ErrorCode, userError } from '../errors/index.js'
+import { parseInput } from '../validation/parse-input.js'
 import type { Db } from '../storage/index.js'
 import { createUserInput, type CreateUserInput, type UpdateUserInput, type UserView } from './user-dto.js'
 
@@ -43,7 +44,7 @@ export function createUsersService({ db, audit, auth, passwordCost }: { db: Db; 
 
   return {
     async create(actor: Actor, input: CreateUserInput): Promise<UserView> {
-      const data = createUserInput.parse(input)
+      const data = parseInput(createUserInput, input)
       await assertTeamsExist(data.teamIds)
       if (await db.user.findUnique({ where: { email: data.email } })) {
         throw userError(ErrorCode.EMAIL_TAKEN, `A user with email ${data.email} already exists`, { status: 409, details: [{ path: 'email', message: 'taken' }] })
