@@ -12,7 +12,9 @@ import { reportError } from './support/output.js'
 
 const program = new Command()
   .name('switchboard')
-  .description('Switchboard, the self-hosted contact center.\nEvery command reads the same settings: PORT, SWITCHBOARD_DATA_DIR, DATABASE_URL, REDIS_URL… (see docs/configuration.md).')
+  .description(
+    'Switchboard, the self-hosted contact center.\nEvery command reads the same settings: PORT, SWITCHBOARD_DATA_DIR, DATABASE_URL, REDIS_URL… (see docs/configuration.md).',
+  )
   .version(version)
   .showHelpAfterError('(run with --help for usage)')
 

@@ -23,7 +23,12 @@ async function pendingFor(provider) {
 
 // 7.10.0 writes SQLite JSON defaults unquoted (DEFAULT {}), which SQLite rejects.
 function fixSqliteJsonDefaults(provider, sql) {
-  return provider === 'sqlite' ? sql.replace(/DEFAULT (\{[^\n]*?\}|\[[^\n]*?\])(,?)$/gm, (_, json, comma) => `DEFAULT '${json.replaceAll("'", "''")}'${comma}`) : sql
+  return provider === 'sqlite'
+    ? sql.replace(
+        /DEFAULT (\{[^\n]*?\}|\[[^\n]*?\])(,?)$/gm,
+        (_, json, comma) => `DEFAULT '${json.replaceAll("'", "''")}'${comma}`,
+      )
+    : sql
 }
 
 function selectedProviders() {
@@ -46,7 +51,10 @@ if (command === 'create') {
     const dir = join(providers[provider].migrations, `${stamp}_${name}`)
     mkdirSync(dir, { recursive: true })
     writeFileSync(join(dir, 'migration.sql'), sql + '\n')
-    writeFileSync(join(providers[provider].migrations, 'migration_lock.toml'), `# Written by scripts/migration.js\nprovider = "${provider}"\n`)
+    writeFileSync(
+      join(providers[provider].migrations, 'migration_lock.toml'),
+      `# Written by scripts/migration.js\nprovider = "${provider}"\n`,
+    )
     console.log(`${provider}: wrote ${dir}/migration.sql`)
   }
 } else if (command === 'check') {

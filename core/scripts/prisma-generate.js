@@ -12,9 +12,14 @@ const postgresSchema = join(coreDir, 'prisma', 'schema.postgresql.prisma')
 export function derivePostgresSchema(text) {
   const out = text
     .replace('provider = "sqlite"', 'provider = "postgresql"')
-    .replace('output              = "../src/generated/prisma/sqlite"', 'output              = "../src/generated/prisma/postgresql"')
+    .replace(
+      'output              = "../src/generated/prisma/sqlite"',
+      'output              = "../src/generated/prisma/postgresql"',
+    )
   if (!out.includes('provider = "postgresql"') || !out.includes('generated/prisma/postgresql')) {
-    throw new Error('prisma-generate: could not derive the PostgreSQL schema; the datasource or generator block changed shape')
+    throw new Error(
+      'prisma-generate: could not derive the PostgreSQL schema; the datasource or generator block changed shape',
+    )
   }
   return '// GENERATED from schema.prisma by scripts/prisma-generate.js. Do not edit.\n' + out
 }
@@ -29,6 +34,10 @@ const env = {
   CHECKPOINT_DISABLE: '1',
 }
 for (const schema of [sqliteSchema, postgresSchema]) {
-  execFileSync(process.execPath, [prismaBin, 'generate', '--schema', schema], { cwd: coreDir, env, stdio: ['ignore', 'ignore', 'inherit'] })
+  execFileSync(process.execPath, [prismaBin, 'generate', '--schema', schema], {
+    cwd: coreDir,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
 }
 console.log('prisma: generated the SQLite and PostgreSQL clients')

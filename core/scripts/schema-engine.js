@@ -15,8 +15,14 @@ import pg from 'pg'
 
 export const coreDir = join(dirname(fileURLToPath(import.meta.url)), '..')
 export const providers = {
-  sqlite: { schema: join(coreDir, 'prisma', 'schema.prisma'), migrations: join(coreDir, 'prisma', 'migrations', 'sqlite') },
-  postgresql: { schema: join(coreDir, 'prisma', 'schema.postgresql.prisma'), migrations: join(coreDir, 'prisma', 'migrations', 'postgresql') },
+  sqlite: {
+    schema: join(coreDir, 'prisma', 'schema.prisma'),
+    migrations: join(coreDir, 'prisma', 'migrations', 'sqlite'),
+  },
+  postgresql: {
+    schema: join(coreDir, 'prisma', 'schema.postgresql.prisma'),
+    migrations: join(coreDir, 'prisma', 'migrations', 'postgresql'),
+  },
 }
 
 let wasmReady = false
@@ -32,14 +38,20 @@ function loadWasm() {
 export function listMigrations(dir) {
   mkdirSync(dir, { recursive: true })
   const lock = join(dir, 'migration_lock.toml')
-  const names = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+  const names = readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()
   return {
     baseDir: dir,
     lockfile: { path: 'migration_lock.toml', content: existsSync(lock) ? readFileSync(lock, 'utf8') : null },
     shadowDbInitScript: '',
     migrationDirectories: names.map((name) => ({
       path: name,
-      migrationFile: { path: 'migration.sql', content: { tag: 'ok', value: readFileSync(join(dir, name, 'migration.sql'), 'utf8') } },
+      migrationFile: {
+        path: 'migration.sql',
+        content: { tag: 'ok', value: readFileSync(join(dir, name, 'migration.sql'), 'utf8') },
+      },
     })),
   }
 }
@@ -52,7 +64,8 @@ function sqliteFactory(url) {
   factory.connectToShadowDb = async () => {
     const adapter = await connectToShadowDb()
     const executeRaw = adapter.executeRaw.bind(adapter)
-    adapter.executeRaw = async (query) => (query.args?.length ? executeRaw(query) : (await adapter.executeScript(query.sql), 0))
+    adapter.executeRaw = async (query) =>
+      query.args?.length ? executeRaw(query) : (await adapter.executeScript(query.sql), 0)
     return adapter
   }
   return factory
@@ -75,7 +88,13 @@ class CharAsTextClient extends pg.Client {
 // 7.10.0: adapter-pg drops its shadow database before closing the pool; do it in order.
 function postgresFactory(url) {
   const u = new URL(url)
-  const base = { host: u.hostname, port: Number(u.port || 5432), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password), database: u.pathname.slice(1) }
+  const base = {
+    host: u.hostname,
+    port: Number(u.port || 5432),
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: u.pathname.slice(1),
+  }
   const factory = new PrismaPg({ ...base, Client: CharAsTextClient })
   factory.connectToShadowDb = async () => {
     const name = `prisma_shadow_${randomBytes(4).toString('hex')}`
@@ -111,7 +130,13 @@ export async function openEngine(provider, url) {
       const list = listMigrations(providers[provider].migrations)
       const from = list.migrationDirectories.length ? { tag: 'migrations', ...list } : { tag: 'empty' }
       try {
-        const out = await engine.diff({ from, to: { tag: 'schemaDatamodel', ...schema }, script: true, exitCode: null, filters })
+        const out = await engine.diff({
+          from,
+          to: { tag: 'schemaDatamodel', ...schema },
+          script: true,
+          exitCode: null,
+          filters,
+        })
         return out.stdout.includes('-- This is an empty migration.') ? '' : out.stdout.trim()
       } catch (error) {
         throw explain(error, bound)

@@ -56,18 +56,34 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const secrets = loadSecrets(config)
   const target = databaseTarget(config)
   if (config.database.migrateOnStart) {
-    const result = await migrateDatabase(target, { onApply: (name) => logger.info({ migration: name }, 'applying database migration') })
-    if (result.modified.length > 0) logger.warn({ migrations: result.modified }, 'applied migrations were edited afterwards; the database keeps the old version')
+    const result = await migrateDatabase(target, {
+      onApply: (name) => logger.info({ migration: name }, 'applying database migration'),
+    })
+    if (result.modified.length > 0)
+      logger.warn(
+        { migrations: result.modified },
+        'applied migrations were edited afterwards; the database keeps the old version',
+      )
   }
   const db = await openDatabase(target)
-  const infra = await createInfra({ db, logger, redis: config.redis.url ? { url: config.redis.url, prefix: config.redis.prefix } : undefined }).catch(async (error) => {
+  const infra = await createInfra({
+    db,
+    logger,
+    redis: config.redis.url ? { url: config.redis.url, prefix: config.redis.prefix } : undefined,
+  }).catch(async (error) => {
     await db.$disconnect()
     throw error
   })
   const pii = createPiiCipher(secrets.piiKeys, secrets.piiHashKey)
 
   const audit = createAuditLog(db)
-  const auth = createAuthService({ db, scheduler: infra.scheduler, cache: infra.cache, sessionTtlMs: config.auth.sessionTtl, passwordCost: config.auth.passwordCost })
+  const auth = createAuthService({
+    db,
+    scheduler: infra.scheduler,
+    cache: infra.cache,
+    sessionTtlMs: config.auth.sessionTtl,
+    passwordCost: config.auth.passwordCost,
+  })
   const services: Services = {
     audit,
     auth,
@@ -98,7 +114,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   await server.register(Inert)
   registerClientIp(server, config.server.trustProxy)
   const cookieSecure = config.auth.cookieSecure ?? config.server.publicUrl?.startsWith('https:') ?? false
-  await server.register({ plugin: authPlugin, options: { auth, cookieSecret: secrets.cookieSecret, cookieSecure, sessionTtlMs: config.auth.sessionTtl } })
+  await server.register({
+    plugin: authPlugin,
+    options: { auth, cookieSecret: secrets.cookieSecret, cookieSecure, sessionTtlMs: config.auth.sessionTtl },
+  })
   registerErrorResponses(server, logger)
   registerMetrics(server)
 

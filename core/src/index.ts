@@ -3,10 +3,25 @@
  */
 export { createApp } from './app.js'
 export type { App, CreateAppOptions, Services } from './app.js'
-export { loadConfig, describeSettings, loadSecrets, createSecretsFile, secretsPath, writeSecretsFile, parseDuration } from './config/index.js'
+export {
+  loadConfig,
+  describeSettings,
+  loadSecrets,
+  createSecretsFile,
+  secretsPath,
+  writeSecretsFile,
+  parseDuration,
+} from './config/index.js'
 export type { Config, Secrets } from './config/index.js'
 export { readSecretsFile, newKeyId } from './config/secrets.js'
-export { databaseTarget, migrateDatabase, openDatabase, pingDatabase, readMigrations, redactUrl } from './storage/index.js'
+export {
+  databaseTarget,
+  migrateDatabase,
+  openDatabase,
+  pingDatabase,
+  readMigrations,
+  redactUrl,
+} from './storage/index.js'
 export type { Db, DatabaseTarget, MigrationResult } from './storage/index.js'
 export { runFirstRunSetup } from './setup/index.js'
 export type { FirstRunResult } from './setup/index.js'

@@ -11,6 +11,9 @@ export function createLogger(config: Pick<Config, 'log'>): Logger {
   }
   const usePretty = config.log.format === 'pretty' || (config.log.format === 'auto' && process.stdout.isTTY)
   if (!usePretty) return pino(options)
-  return pino(options, pretty({ colorize: true, sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' }))
+  return pino(
+    options,
+    pretty({ colorize: true, sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' }),
+  )
 }
 export type { Logger }

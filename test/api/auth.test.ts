@@ -12,7 +12,11 @@ const json = (res: { payload: string }) => JSON.parse(res.payload)
 describe('sign-in', () => {
   it('POST /auth/login returns a token and sets an HttpOnly, SameSite=Strict session cookie; both authenticate', async () => {
     const { email } = await t.tokenFor('agent')
-    const res = await t.app.server.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: email.toUpperCase(), password: TEST_PASSWORD } })
+    const res = await t.app.server.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: email.toUpperCase(), password: TEST_PASSWORD },
+    })
     expect(res.statusCode).toBe(200)
     const body = json(res)
     expect(body.token).toMatch(/^sbs_/)
@@ -32,8 +36,16 @@ describe('sign-in', () => {
 
   it('a wrong password and an unknown email get the same 401', async () => {
     const { email } = await t.tokenFor('agent')
-    const wrong = await t.app.server.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: 'wrong password!' } })
-    const unknown = await t.app.server.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'nobody@test.local', password: 'wrong password!' } })
+    const wrong = await t.app.server.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password: 'wrong password!' },
+    })
+    const unknown = await t.app.server.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'nobody@test.local', password: 'wrong password!' },
+    })
     expect(wrong.statusCode).toBe(401)
     expect(unknown.statusCode).toBe(401)
     expect(json(wrong).message).toBe(json(unknown).message)
@@ -42,14 +54,25 @@ describe('sign-in', () => {
 
   it('locks an account after 10 failed attempts (429), without revealing whether it exists', async () => {
     const { email } = await t.tokenFor('agent')
-    for (let i = 0; i < 10; i++) await t.app.server.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: 'not it at all' } })
-    const res = await t.app.server.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: TEST_PASSWORD } })
+    for (let i = 0; i < 10; i++)
+      await t.app.server.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email, password: 'not it at all' },
+      })
+    const res = await t.app.server.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password: TEST_PASSWORD },
+    })
     expect(res.statusCode).toBe(429)
   })
 
   it('logout ends the session: the token and the cookie stop working', async () => {
     const { token } = await t.tokenFor('agent')
-    expect((await t.app.server.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: bearer(token) })).statusCode).toBe(204)
+    expect(
+      (await t.app.server.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: bearer(token) })).statusCode,
+    ).toBe(204)
     expect((await t.app.server.inject({ url: '/api/v1/auth/me', headers: bearer(token) })).statusCode).toBe(401)
   })
 
@@ -73,15 +96,28 @@ describe('client address', () => {
   it('records the socket address, or the X-Forwarded-For client only when SWITCHBOARD_TRUST_PROXY is on', async () => {
     const { email } = await t.tokenFor('agent')
     const headers = { 'x-forwarded-for': '203.0.113.7, 10.0.0.1' }
-    await t.app.server.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: TEST_PASSWORD }, headers })
+    await t.app.server.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password: TEST_PASSWORD },
+      headers,
+    })
     const direct = await t.app.db.session.findFirst({ where: { user: { email } }, orderBy: { createdAt: 'desc' } })
     expect(direct?.ip).toBe('127.0.0.1')
 
     const proxied = await (await import('../support/test-app.js')).createTestApp({ SWITCHBOARD_TRUST_PROXY: 'true' })
     try {
       const user = await proxied.tokenFor('agent')
-      await proxied.app.server.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: user.email, password: TEST_PASSWORD }, headers })
-      const session = await proxied.app.db.session.findFirst({ where: { userId: user.userId }, orderBy: { createdAt: 'desc' } })
+      await proxied.app.server.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: user.email, password: TEST_PASSWORD },
+        headers,
+      })
+      const session = await proxied.app.db.session.findFirst({
+        where: { userId: user.userId },
+        orderBy: { createdAt: 'desc' },
+      })
       expect(session?.ip).toBe('203.0.113.7')
     } finally {
       await proxied.close()
@@ -92,7 +128,12 @@ describe('client address', () => {
 describe('API tokens', () => {
   it('creates a token shown once, authenticates with it, lists it without the secret, and revokes it', async () => {
     const { token } = await t.tokenFor('supervisor')
-    const created = await t.app.server.inject({ method: 'POST', url: '/api/v1/auth/tokens', headers: bearer(token), payload: { name: 'nightly export', expiresInDays: 30 } })
+    const created = await t.app.server.inject({
+      method: 'POST',
+      url: '/api/v1/auth/tokens',
+      headers: bearer(token),
+      payload: { name: 'nightly export', expiresInDays: 30 },
+    })
     expect(created.statusCode).toBe(201)
     const apiToken = json(created)
     expect(apiToken.token).toMatch(/^sbt_/)
@@ -103,9 +144,15 @@ describe('API tokens', () => {
     expect(list[0]).not.toHaveProperty('token')
     expect(list[0].lastUsedAt).not.toBeNull()
     expect(JSON.stringify(await t.app.db.apiToken.findMany())).not.toContain(apiToken.token)
-    const revoke = await t.app.server.inject({ method: 'DELETE', url: `/api/v1/auth/tokens/${apiToken.id}`, headers: bearer(token) })
+    const revoke = await t.app.server.inject({
+      method: 'DELETE',
+      url: `/api/v1/auth/tokens/${apiToken.id}`,
+      headers: bearer(token),
+    })
     expect(revoke.statusCode).toBe(204)
-    expect((await t.app.server.inject({ url: '/api/v1/auth/me', headers: bearer(apiToken.token) })).statusCode).toBe(401)
+    expect((await t.app.server.inject({ url: '/api/v1/auth/me', headers: bearer(apiToken.token) })).statusCode).toBe(
+      401,
+    )
     const audit = await t.app.services.audit.list({ limit: 50 })
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['token.create', 'token.revoke']))
   })
@@ -113,8 +160,19 @@ describe('API tokens', () => {
   it("cannot revoke another user's token", async () => {
     const alice = await t.tokenFor('agent')
     const bob = await t.tokenFor('agent')
-    const created = json(await t.app.server.inject({ method: 'POST', url: '/api/v1/auth/tokens', headers: bearer(alice.token), payload: { name: 'mine' } }))
-    const res = await t.app.server.inject({ method: 'DELETE', url: `/api/v1/auth/tokens/${created.id}`, headers: bearer(bob.token) })
+    const created = json(
+      await t.app.server.inject({
+        method: 'POST',
+        url: '/api/v1/auth/tokens',
+        headers: bearer(alice.token),
+        payload: { name: 'mine' },
+      }),
+    )
+    const res = await t.app.server.inject({
+      method: 'DELETE',
+      url: `/api/v1/auth/tokens/${created.id}`,
+      headers: bearer(bob.token),
+    })
     expect(res.statusCode).toBe(404)
     expect((await t.app.server.inject({ url: '/api/v1/auth/me', headers: bearer(created.token) })).statusCode).toBe(200)
   })
@@ -124,7 +182,12 @@ describe('own profile', () => {
   it('changing the password needs the current one and ends the other sessions', async () => {
     const { token, email } = await t.tokenFor('agent')
     const other = await t.login(email, TEST_PASSWORD)
-    const bad = await t.app.server.inject({ method: 'PATCH', url: '/api/v1/auth/me', headers: bearer(token), payload: { password: 'a brand new secret' } })
+    const bad = await t.app.server.inject({
+      method: 'PATCH',
+      url: '/api/v1/auth/me',
+      headers: bearer(token),
+      payload: { password: 'a brand new secret' },
+    })
     expect(bad.statusCode).toBe(400)
     expect(json(bad).details[0].path).toBe('currentPassword')
     const ok = await t.app.server.inject({

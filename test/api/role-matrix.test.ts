@@ -45,7 +45,11 @@ const apiTokens: Partial<Record<Role, string>> = {}
 beforeAll(async () => {
   t = await createTestApp()
   for (const role of ['agent', 'supervisor', 'admin'] as const) {
-    const user = await t.app.services.users.create(systemActor('test'), { email: `matrix-${role}@test.local`, password: TEST_PASSWORD, role })
+    const user = await t.app.services.users.create(systemActor('test'), {
+      email: `matrix-${role}@test.local`,
+      password: TEST_PASSWORD,
+      role,
+    })
     // API tokens, so the logout route cannot end the login the matrix keeps using
     apiTokens[role] = (await t.app.services.auth.createApiToken(user.id, { name: 'matrix' })).token
   }
@@ -56,7 +60,12 @@ function routes() {
   return t.app.server
     .table()
     .filter((r) => r.path.startsWith('/api/v1/'))
-    .map((r) => ({ key: `${r.method.toUpperCase()} ${r.path}`, method: r.method, path: r.path, meta: r.settings.plugins?.switchboard as RouteMeta | undefined }))
+    .map((r) => ({
+      key: `${r.method.toUpperCase()} ${r.path}`,
+      method: r.method,
+      path: r.path,
+      meta: r.settings.plugins?.switchboard as RouteMeta | undefined,
+    }))
 }
 
 describe('role × route matrix', () => {
@@ -74,15 +83,24 @@ describe('role × route matrix', () => {
       const access = expected[route.key]!
       if (access === 'public') continue
       const anonymous = await t.app.server.inject({ method: route.method, url, payload })
-      if (anonymous.statusCode !== 401) failures.push(`${route.key} without credentials → ${anonymous.statusCode}, expected 401`)
+      if (anonymous.statusCode !== 401)
+        failures.push(`${route.key} without credentials → ${anonymous.statusCode}, expected 401`)
       for (const role of ['agent', 'supervisor', 'admin'] as const) {
-        const res = await t.app.server.inject({ method: route.method, url, payload, headers: { authorization: `Bearer ${apiTokens[role]}` } })
+        const res = await t.app.server.inject({
+          method: route.method,
+          url,
+          payload,
+          headers: { authorization: `Bearer ${apiTokens[role]}` },
+        })
         const allowed = access === 'authenticated' || rank[role] >= rank[access]
-        if (allowed && (res.statusCode === 401 || res.statusCode === 403)) failures.push(`${route.key} as ${role} → ${res.statusCode}, expected to be let through`)
-        if (!allowed && res.statusCode !== 403) failures.push(`${route.key} as ${role} → ${res.statusCode}, expected 403`)
+        if (allowed && (res.statusCode === 401 || res.statusCode === 403))
+          failures.push(`${route.key} as ${role} → ${res.statusCode}, expected to be let through`)
+        if (!allowed && res.statusCode !== 403)
+          failures.push(`${route.key} as ${role} → ${res.statusCode}, expected 403`)
         if (!allowed) {
           const body = JSON.parse(res.payload) as { code: string; message: string }
-          if (body.code !== 'SB_ERR_FORBIDDEN' || !body.message.includes(access)) failures.push(`${route.key} as ${role}: 403 body ${res.payload}`)
+          if (body.code !== 'SB_ERR_FORBIDDEN' || !body.message.includes(access))
+            failures.push(`${route.key} as ${role}: 403 body ${res.payload}`)
         }
       }
     }

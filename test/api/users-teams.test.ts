@@ -10,19 +10,36 @@ beforeAll(async () => {
 afterAll(() => t?.close())
 
 const json = (res: { payload: string }) => JSON.parse(res.payload)
-const post = (url: string, payload: unknown, token = admin) => t.app.server.inject({ method: 'POST', url, payload: payload as object, headers: bearer(token) })
-const patch = (url: string, payload: unknown, token = admin) => t.app.server.inject({ method: 'PATCH', url, payload: payload as object, headers: bearer(token) })
+const post = (url: string, payload: unknown, token = admin) =>
+  t.app.server.inject({ method: 'POST', url, payload: payload as object, headers: bearer(token) })
+const patch = (url: string, payload: unknown, token = admin) =>
+  t.app.server.inject({ method: 'PATCH', url, payload: payload as object, headers: bearer(token) })
 
 describe('users', () => {
   it('an admin creates a user who can then sign in; the action is audited', async () => {
-    const res = await post('/api/v1/users', { email: 'New.Agent@Example.com', password: TEST_PASSWORD, role: 'agent', name: '新客服', locale: 'zh-CN' })
+    const res = await post('/api/v1/users', {
+      email: 'New.Agent@Example.com',
+      password: TEST_PASSWORD,
+      role: 'agent',
+      name: '新客服',
+      locale: 'zh-CN',
+    })
     expect(res.statusCode).toBe(201)
     const user = json(res)
-    expect(user).toMatchObject({ email: 'new.agent@example.com', role: 'agent', name: '新客服', locale: 'zh-CN', active: true })
+    expect(user).toMatchObject({
+      email: 'new.agent@example.com',
+      role: 'agent',
+      name: '新客服',
+      locale: 'zh-CN',
+      active: true,
+    })
     expect(user).not.toHaveProperty('passwordHash')
     await t.login('new.agent@example.com', TEST_PASSWORD)
     const audit = json(await t.app.server.inject({ url: '/api/v1/audit?action=user.create', headers: bearer(admin) }))
-    expect(audit.find((a: { targetId: string }) => a.targetId === user.id)).toMatchObject({ action: 'user.create', details: { email: 'new.agent@example.com', role: 'agent' } })
+    expect(audit.find((a: { targetId: string }) => a.targetId === user.id)).toMatchObject({
+      action: 'user.create',
+      details: { email: 'new.agent@example.com', role: 'agent' },
+    })
   })
 
   it('bad input is a 400 that lists every wrong field, and nothing is written', async () => {
@@ -37,7 +54,12 @@ describe('users', () => {
   })
 
   it('invalid JSON and a wrong content type are 400/415 with a code, not 500', async () => {
-    const res = await t.app.server.inject({ method: 'POST', url: '/api/v1/users', payload: '{"email":', headers: { ...bearer(admin), 'content-type': 'application/json' } })
+    const res = await t.app.server.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      payload: '{"email":',
+      headers: { ...bearer(admin), 'content-type': 'application/json' },
+    })
     expect(res.statusCode).toBe(400)
     expect(json(res).code).toBe('SB_ERR_VALIDATION')
   })
@@ -45,7 +67,12 @@ describe('users', () => {
   it('a user with an unknown team is refused whole: no user row, no audit row', async () => {
     const users = await t.app.db.user.count()
     const audits = await t.app.db.auditEvent.count()
-    const res = await post('/api/v1/users', { email: 'teamless@test.local', password: TEST_PASSWORD, role: 'agent', teamIds: ['no-such-team'] })
+    const res = await post('/api/v1/users', {
+      email: 'teamless@test.local',
+      password: TEST_PASSWORD,
+      role: 'agent',
+      teamIds: ['no-such-team'],
+    })
     expect(res.statusCode).toBe(400)
     expect(json(res).details[0].path).toBe('teamIds')
     expect(await t.app.db.user.count()).toBe(users)
@@ -66,7 +93,11 @@ describe('users', () => {
     const { token: token2, userId: user2, email } = await t.tokenFor('agent')
     expect(json(await patch(`/api/v1/users/${user2}`, { active: false })).active).toBe(false)
     expect((await t.app.server.inject({ url: '/api/v1/auth/me', headers: bearer(token2) })).statusCode).toBe(401)
-    const relogin = await t.app.server.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: TEST_PASSWORD } })
+    const relogin = await t.app.server.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password: TEST_PASSWORD },
+    })
     expect(relogin.statusCode).toBe(401)
   })
 
@@ -74,7 +105,12 @@ describe('users', () => {
     const solo = await createTestApp()
     try {
       const { token, userId } = await solo.tokenFor('admin')
-      const res = await solo.app.server.inject({ method: 'PATCH', url: `/api/v1/users/${userId}`, payload: { role: 'agent' }, headers: bearer(token) })
+      const res = await solo.app.server.inject({
+        method: 'PATCH',
+        url: `/api/v1/users/${userId}`,
+        payload: { role: 'agent' },
+        headers: bearer(token),
+      })
       expect(res.statusCode).toBe(409)
       expect(json(res).code).toBe('SB_ERR_LAST_ADMIN')
       expect((await solo.app.db.user.findUniqueOrThrow({ where: { id: userId } })).role).toBe('admin')
@@ -85,7 +121,9 @@ describe('users', () => {
 
   it('lists users with filters; supervisors may read, agents may not', async () => {
     const supervisor = (await t.tokenFor('supervisor')).token
-    const agents = json(await t.app.server.inject({ url: '/api/v1/users?role=agent&active=true', headers: bearer(supervisor) }))
+    const agents = json(
+      await t.app.server.inject({ url: '/api/v1/users?role=agent&active=true', headers: bearer(supervisor) }),
+    )
     expect(agents.length).toBeGreaterThan(0)
     expect(agents.every((u: { role: string; active: boolean }) => u.role === 'agent' && u.active)).toBe(true)
     const bad = await t.app.server.inject({ url: '/api/v1/users?limit=100000', headers: bearer(supervisor) })
@@ -99,17 +137,42 @@ describe('teams', () => {
     const { userId } = await t.tokenFor('agent')
     const team = json(await post('/api/v1/teams', { name: '售后 After-sales', description: 'returns' }))
     expect((await post('/api/v1/teams', { name: '售后 After-sales' })).statusCode).toBe(409)
-    const added = json(await t.app.server.inject({ method: 'PUT', url: `/api/v1/teams/${team.id}/members/${userId}`, headers: bearer(admin) }))
+    const added = json(
+      await t.app.server.inject({
+        method: 'PUT',
+        url: `/api/v1/teams/${team.id}/members/${userId}`,
+        headers: bearer(admin),
+      }),
+    )
     expect(added.members.map((m: { id: string }) => m.id)).toEqual([userId])
     const agentToken = (await t.tokenFor('agent')).token
     const listed = json(await t.app.server.inject({ url: '/api/v1/teams', headers: bearer(agentToken) }))
     expect(listed.find((x: { id: string }) => x.id === team.id).members).toHaveLength(1)
     expect(json(await patch(`/api/v1/teams/${team.id}`, { name: 'After-sales 2' })).name).toBe('After-sales 2')
-    const removed = json(await t.app.server.inject({ method: 'DELETE', url: `/api/v1/teams/${team.id}/members/${userId}`, headers: bearer(admin) }))
+    const removed = json(
+      await t.app.server.inject({
+        method: 'DELETE',
+        url: `/api/v1/teams/${team.id}/members/${userId}`,
+        headers: bearer(admin),
+      }),
+    )
     expect(removed.members).toEqual([])
-    expect((await t.app.server.inject({ method: 'DELETE', url: `/api/v1/teams/${team.id}`, headers: bearer(admin) })).statusCode).toBe(204)
-    expect((await t.app.server.inject({ url: `/api/v1/teams/${team.id}`, headers: bearer(agentToken) })).statusCode).toBe(404)
-    const actions = (await t.app.services.audit.list({ limit: 200 })).filter((a) => a.targetId === team.id).map((a) => a.action)
-    expect(actions.sort()).toEqual(['team.add-member', 'team.create', 'team.delete', 'team.remove-member', 'team.update'])
+    expect(
+      (await t.app.server.inject({ method: 'DELETE', url: `/api/v1/teams/${team.id}`, headers: bearer(admin) }))
+        .statusCode,
+    ).toBe(204)
+    expect(
+      (await t.app.server.inject({ url: `/api/v1/teams/${team.id}`, headers: bearer(agentToken) })).statusCode,
+    ).toBe(404)
+    const actions = (await t.app.services.audit.list({ limit: 200 }))
+      .filter((a) => a.targetId === team.id)
+      .map((a) => a.action)
+    expect(actions.sort()).toEqual([
+      'team.add-member',
+      'team.create',
+      'team.delete',
+      'team.remove-member',
+      'team.update',
+    ])
   })
 })

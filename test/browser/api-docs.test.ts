@@ -32,24 +32,34 @@ describe.skipIf(!chromiumInstalled)('API reference in Chromium', () => {
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
     await page.goto(`${base}/api/docs`)
     await page.locator('.opblock').first().waitFor({ timeout: 15_000 })
-    const spec = (await (await fetch(`${base}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> }
+    const spec = (await (await fetch(`${base}/api/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>
+    }
     const operations = Object.values(spec.paths).reduce((n, p) => n + Object.keys(p).length, 0)
     expect(await page.locator('.opblock').count()).toBe(operations)
-    expect(await page.locator('.opblock-tag').allInnerTexts()).toEqual(expect.arrayContaining(['auth', 'users', 'teams', 'contacts', 'jobs', 'audit']))
+    expect(await page.locator('.opblock-tag').allInnerTexts()).toEqual(
+      expect.arrayContaining(['auth', 'users', 'teams', 'contacts', 'jobs', 'audit']),
+    )
     await expect(page.locator('.info .title').innerText()).resolves.toContain('Switchboard API')
     await page.screenshot({ path: join(screenshots, 'api-docs.png'), fullPage: false })
     expect(errors).toEqual([])
   })
 
   it('an operation opens with its schema, and the login call can be tried from the page', async () => {
-    await t.app.services.users.create(systemActor('test'), { email: 'docs@test.local', password: TEST_PASSWORD, role: 'admin' })
+    await t.app.services.users.create(systemActor('test'), {
+      email: 'docs@test.local',
+      password: TEST_PASSWORD,
+      role: 'admin',
+    })
     const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } })
     await page.goto(`${base}/api/docs#/auth/postApiV1AuthLogin`)
     const op = page.locator('#operations-auth-postApiV1AuthLogin')
     await op.locator('.opblock-summary').first().waitFor()
     if (!(await op.locator('.try-out__btn').isVisible())) await op.locator('.opblock-summary-control').click()
     await op.locator('.try-out__btn').click()
-    await op.locator('textarea.body-param__text').fill(JSON.stringify({ email: 'docs@test.local', password: TEST_PASSWORD }))
+    await op
+      .locator('textarea.body-param__text')
+      .fill(JSON.stringify({ email: 'docs@test.local', password: TEST_PASSWORD }))
     await op.locator('.execute').click()
     await op.locator('.live-responses-table tbody .response-col_status').first().waitFor()
     expect(await op.locator('.live-responses-table tbody .response-col_status').first().innerText()).toContain('200')

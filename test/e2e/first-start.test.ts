@@ -49,14 +49,19 @@ describe('first start', () => {
     const docs = await fetch(`${server!.url}/api/docs`)
     expect(docs.status).toBe(200)
     expect(await docs.text()).toContain('swagger-ui-bundle.js')
-    const openapi = (await (await fetch(`${server!.url}/api/openapi.json`)).json()) as { paths: Record<string, unknown> }
+    const openapi = (await (await fetch(`${server!.url}/api/openapi.json`)).json()) as {
+      paths: Record<string, unknown>
+    }
     expect(Object.keys(openapi.paths)).toContain('/api/v1/users')
   })
 
   it('survives kill -9: data intact, and a job scheduled before the kill runs after the restart', async () => {
     const url = server!.url
     const token = await login(url, admin.email, admin.password)
-    const team = await api<{ id: string }>(url, '/api/v1/teams', token, { method: 'POST', body: { name: 'Night shift 夜班' } })
+    const team = await api<{ id: string }>(url, '/api/v1/teams', token, {
+      method: 'POST',
+      body: { name: 'Night shift 夜班' },
+    })
     expect(team.status).toBe(201)
     // the login above scheduled its session-expiry job 4 s ahead; kill before it is due
     const sessionId = createHash('sha256').update(token).digest('hex')
@@ -71,7 +76,11 @@ describe('first start', () => {
     const deadline = Date.now() + 15_000
     let job: { status: string; payload: { sessionId: string } } | undefined
     while (Date.now() < deadline) {
-      const jobs = await api<Array<{ status: string; payload: { sessionId: string } }>>(url, '/api/v1/jobs?type=auth.session-expired', token2)
+      const jobs = await api<Array<{ status: string; payload: { sessionId: string } }>>(
+        url,
+        '/api/v1/jobs?type=auth.session-expired',
+        token2,
+      )
       job = jobs.body.find((j) => j.payload.sessionId === sessionId)
       if (job?.status === 'done') break
       await new Promise((r) => setTimeout(r, 250))

@@ -29,7 +29,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       DATABASE_URL: db.url,
       LOG_LEVEL: 'silent',
       SWITCHBOARD_PASSWORD_COST: '10',
-      ...(appUsesRedis && testRedisUrl ? { REDIS_URL: testRedisUrl, SWITCHBOARD_REDIS_PREFIX: `sbtest:${randomBytes(4).toString('hex')}:` } : {}),
+      ...(appUsesRedis && testRedisUrl
+        ? { REDIS_URL: testRedisUrl, SWITCHBOARD_REDIS_PREFIX: `sbtest:${randomBytes(4).toString('hex')}:` }
+        : {}),
       ...env,
     },
   })

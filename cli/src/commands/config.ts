@@ -12,7 +12,12 @@ export function registerConfig(program: Command): void {
       const rows = describeSettings().map((s) => {
         const [section, key] = s.key.split('.') as [keyof typeof config, string]
         const value = (config[section] as Record<string, unknown>)[key]
-        return { key: s.key, env: s.env, value: s.secret && value !== undefined ? '(set, hidden)' : value === undefined ? '' : String(value), source: config.sources[s.key] ?? 'default' }
+        return {
+          key: s.key,
+          env: s.env,
+          value: s.secret && value !== undefined ? '(set, hidden)' : value === undefined ? '' : String(value),
+          source: config.sources[s.key] ?? 'default',
+        }
       })
       process.stdout.write(options.json ? JSON.stringify(rows, null, 2) + '\n' : table(rows))
     })

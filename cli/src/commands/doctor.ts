@@ -2,7 +2,15 @@ import { accessSync, constants, existsSync, mkdirSync } from 'node:fs'
 import { createServer } from 'node:net'
 import type { Command } from 'commander'
 import { Redis } from 'ioredis'
-import { databaseTarget, loadConfig, loadSecrets, openDatabase, readMigrations, redactUrl, type Config } from '@switchboard/core'
+import {
+  databaseTarget,
+  loadConfig,
+  loadSecrets,
+  openDatabase,
+  readMigrations,
+  redactUrl,
+  type Config,
+} from '@switchboard/core'
 
 interface Check {
   name: string
@@ -16,23 +24,41 @@ const MIN_NODE = [20, 19]
 export function registerDoctor(program: Command): void {
   program
     .command('doctor')
-    .description('Check this machine and configuration: Node version, config, data directory, secrets, database, Redis, port')
+    .description(
+      'Check this machine and configuration: Node version, config, data directory, secrets, database, Redis, port',
+    )
     .action(async () => {
       const checks: Check[] = []
       const add = (c: Check) => {
         checks.push(c)
-        process.stdout.write(`${c.ok ? '✔' : '✖'} ${c.name}: ${c.detail}\n${!c.ok && c.fix ? `    fix: ${c.fix}\n` : ''}`)
+        process.stdout.write(
+          `${c.ok ? '✔' : '✖'} ${c.name}: ${c.detail}\n${!c.ok && c.fix ? `    fix: ${c.fix}\n` : ''}`,
+        )
       }
       const [major = 0, minor = 0] = process.versions.node.split('.').map(Number)
       const nodeOk = major > MIN_NODE[0]! || (major === MIN_NODE[0] && minor >= MIN_NODE[1]!)
-      add({ name: 'Node.js', ok: nodeOk, detail: process.versions.node, fix: 'install Node.js 20.19 or newer (22 or 24 LTS recommended)' })
+      add({
+        name: 'Node.js',
+        ok: nodeOk,
+        detail: process.versions.node,
+        fix: 'install Node.js 20.19 or newer (22 or 24 LTS recommended)',
+      })
 
       let config: Config
       try {
         config = loadConfig()
-        add({ name: 'configuration', ok: true, detail: config.configFile ? `valid (file ${config.configFile})` : 'valid (environment and defaults)' })
+        add({
+          name: 'configuration',
+          ok: true,
+          detail: config.configFile ? `valid (file ${config.configFile})` : 'valid (environment and defaults)',
+        })
       } catch (error) {
-        add({ name: 'configuration', ok: false, detail: (error as Error).message, fix: 'correct the named key (docs/configuration.md lists every setting)' })
+        add({
+          name: 'configuration',
+          ok: false,
+          detail: (error as Error).message,
+          fix: 'correct the named key (docs/configuration.md lists every setting)',
+        })
         return finish(checks)
       }
 
@@ -41,7 +67,12 @@ export function registerDoctor(program: Command): void {
         loadSecrets(config)
         add({ name: 'secrets', ok: true, detail: 'cookie secret and PII keys present' })
       } catch (error) {
-        add({ name: 'secrets', ok: false, detail: (error as Error).message, fix: 'run `switchboard init` (or `npm start`, which does it)' })
+        add({
+          name: 'secrets',
+          ok: false,
+          detail: (error as Error).message,
+          fix: 'run `switchboard init` (or `npm start`, which does it)',
+        })
       }
       add(await checkDatabase(config))
       if (config.redis.url) add(await checkRedis(config.redis.url))
@@ -63,7 +94,12 @@ function checkDataDir(dir: string): Check {
     accessSync(dir, constants.W_OK)
     return { name: 'data directory', ok: true, detail: `${dir} (writable)` }
   } catch (error) {
-    return { name: 'data directory', ok: false, detail: `${dir}: ${(error as Error).message}`, fix: 'set SWITCHBOARD_DATA_DIR to a directory this user can write' }
+    return {
+      name: 'data directory',
+      ok: false,
+      detail: `${dir}: ${(error as Error).message}`,
+      fix: 'set SWITCHBOARD_DATA_DIR to a directory this user can write',
+    }
   }
 }
 
@@ -71,18 +107,34 @@ async function checkDatabase(config: Config): Promise<Check> {
   const target = databaseTarget(config)
   const where = target.provider === 'sqlite' ? target.file : redactUrl(target.url)
   if (target.provider === 'sqlite' && !existsSync(target.file)) {
-    return { name: 'database', ok: false, detail: `SQLite file ${where} does not exist yet`, fix: 'run `switchboard init` or `npm start`' }
+    return {
+      name: 'database',
+      ok: false,
+      detail: `SQLite file ${where} does not exist yet`,
+      fix: 'run `switchboard init` or `npm start`',
+    }
   }
   try {
     const db = await openDatabase(target)
     try {
-      const rows = (await db.$queryRawUnsafe('SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL')) as Array<{ migration_name: string }>
+      const rows = (await db.$queryRawUnsafe(
+        'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL',
+      )) as Array<{ migration_name: string }>
       const applied = new Set(rows.map((r) => r.migration_name))
       const pending = readMigrations(target.provider).filter((m) => !applied.has(m.name))
       if (pending.length) {
-        return { name: 'database', ok: false, detail: `${target.provider} ${where}: ${pending.length} migration(s) pending`, fix: 'run `switchboard migrate` (or start the server)' }
+        return {
+          name: 'database',
+          ok: false,
+          detail: `${target.provider} ${where}: ${pending.length} migration(s) pending`,
+          fix: 'run `switchboard migrate` (or start the server)',
+        }
       }
-      return { name: 'database', ok: true, detail: `${target.provider} ${where}, schema up to date (${applied.size} migration(s))` }
+      return {
+        name: 'database',
+        ok: true,
+        detail: `${target.provider} ${where}, schema up to date (${applied.size} migration(s))`,
+      }
     } finally {
       await db.$disconnect()
     }
@@ -92,13 +144,20 @@ async function checkDatabase(config: Config): Promise<Check> {
       name: 'database',
       ok: false,
       detail: `${target.provider} ${where}: ${message.split('\n')[0]}`,
-      fix: /_prisma_migrations/.test(message) ? 'run `switchboard migrate`' : 'check DATABASE_URL and that the database server is running and reachable',
+      fix: /_prisma_migrations/.test(message)
+        ? 'run `switchboard migrate`'
+        : 'check DATABASE_URL and that the database server is running and reachable',
     }
   }
 }
 
 async function checkRedis(url: string): Promise<Check> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000, retryStrategy: () => null })
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 3000,
+    retryStrategy: () => null,
+  })
   client.on('error', () => undefined)
   try {
     await client.connect()
@@ -106,7 +165,12 @@ async function checkRedis(url: string): Promise<Check> {
     const version = /redis_version:(\S+)/.exec(info)?.[1] ?? '?'
     return { name: 'Redis', ok: true, detail: `${redactUrl(url)} (Redis ${version})` }
   } catch (error) {
-    return { name: 'Redis', ok: false, detail: `${redactUrl(url)}: ${(error as Error).message}`, fix: 'start redis-server, or unset REDIS_URL to run a single instance without Redis' }
+    return {
+      name: 'Redis',
+      ok: false,
+      detail: `${redactUrl(url)}: ${(error as Error).message}`,
+      fix: 'start redis-server, or unset REDIS_URL to run a single instance without Redis',
+    }
   } finally {
     client.disconnect()
   }
@@ -123,6 +187,8 @@ function checkPort(host: string, port: number): Promise<Check> {
         fix: 'stop what uses it, or set PORT to another port',
       }),
     )
-    probe.listen(port, host, () => probe.close(() => resolve({ name: 'port', ok: true, detail: `${host}:${port} is free` })))
+    probe.listen(port, host, () =>
+      probe.close(() => resolve({ name: 'port', ok: true, detail: `${host}:${port} is free` })),
+    )
   })
 }

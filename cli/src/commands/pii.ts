@@ -1,6 +1,17 @@
 import { randomBytes } from 'node:crypto'
 import type { Command } from 'commander'
-import { countValuesByKey, createApp, loadConfig, newKeyId, readSecretsFile, reencryptAll, secretsPath, systemActor, writeSecretsFile, type Config } from '@switchboard/core'
+import {
+  countValuesByKey,
+  createApp,
+  loadConfig,
+  newKeyId,
+  readSecretsFile,
+  reencryptAll,
+  secretsPath,
+  systemActor,
+  writeSecretsFile,
+  type Config,
+} from '@switchboard/core'
 import { step, table } from '../support/output.js'
 
 const quietConfig = () => loadConfig({ env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' } })
@@ -8,8 +19,13 @@ const quietConfig = () => loadConfig({ env: { ...process.env, LOG_LEVEL: process
 async function reencryptWithProgress(config: Config, label: string) {
   const app = await createApp(config)
   try {
-    const result = await step(label, (progress) => reencryptAll(app.db, app.pii, (p) => progress(`${p.table} ${p.done}/${p.total}`)))
-    await app.services.audit.record(systemActor('cli'), { action: 'pii.reencrypt', details: { activeKeyId: app.pii.activeKeyId, reencrypted: result.reencrypted } })
+    const result = await step(label, (progress) =>
+      reencryptAll(app.db, app.pii, (p) => progress(`${p.table} ${p.done}/${p.total}`)),
+    )
+    await app.services.audit.record(systemActor('cli'), {
+      action: 'pii.reencrypt',
+      details: { activeKeyId: app.pii.activeKeyId, reencrypted: result.reencrypted },
+    })
     return { ...result, activeKeyId: app.pii.activeKeyId }
   } finally {
     await app.stop()
@@ -33,7 +49,9 @@ export function registerPii(program: Command): void {
 
   pii
     .command('rotate-key')
-    .description('Make a new encryption key the active one and re-encrypt all personal data with it (the old key stays, decrypt-only, until `retire-keys`)')
+    .description(
+      'Make a new encryption key the active one and re-encrypt all personal data with it (the old key stays, decrypt-only, until `retire-keys`)',
+    )
     .action(async () => {
       const config = quietConfig()
       const file = fileKeyring(config)
@@ -52,7 +70,9 @@ export function registerPii(program: Command): void {
     .description('Re-encrypt every value that is not under the active key (safe to interrupt and run again)')
     .action(async () => {
       const result = await reencryptWithProgress(quietConfig(), 'Re-encrypting personal data')
-      process.stdout.write(`Re-encrypted ${result.reencrypted} record(s); all personal data now uses key ${result.activeKeyId}.\n`)
+      process.stdout.write(
+        `Re-encrypted ${result.reencrypted} record(s); all personal data now uses key ${result.activeKeyId}.\n`,
+      )
     })
 
   pii
@@ -78,11 +98,17 @@ export function registerPii(program: Command): void {
       try {
         const counts = await countValuesByKey(app.db, (v) => app.pii.keyIdOf(v))
         const file = app.config.pii.keys ? undefined : readSecretsFile(app.config)
-        const ids = file ? file.piiKeys.map((k) => k.id) : (app.config.pii.keys ?? '').split(',').map((e) => e.split(':')[0]!.trim())
+        const ids = file
+          ? file.piiKeys.map((k) => k.id)
+          : (app.config.pii.keys ?? '').split(',').map((e) => e.split(':')[0]!.trim())
         const unknown = Object.keys(counts).filter((id) => !ids.includes(id))
         process.stdout.write(
           table([
-            ...ids.map((id, i) => ({ key: id, role: i === 0 ? 'active' : 'decrypt-only', values: String(counts[id] ?? 0) })),
+            ...ids.map((id, i) => ({
+              key: id,
+              role: i === 0 ? 'active' : 'decrypt-only',
+              values: String(counts[id] ?? 0),
+            })),
             ...unknown.map((id) => ({ key: id, role: 'MISSING from keyring', values: String(counts[id]) })),
           ]),
         )

@@ -4,7 +4,9 @@ import { bootstrap, printFirstRun } from '../support/bootstrap.js'
 export function registerStart(program: Command): void {
   program
     .command('start')
-    .description('Run the Switchboard server (initialises a new data directory first: secrets, database, first admin, demo data)')
+    .description(
+      'Run the Switchboard server (initialises a new data directory first: secrets, database, first admin, demo data)',
+    )
     .option('--no-demo', 'do not load demo data into a new install')
     .action(async (options: { demo: boolean }) => {
       const { app, firstRun } = await bootstrap({ demo: options.demo ? undefined : false })
@@ -31,6 +33,8 @@ export function registerStart(program: Command): void {
       }
       const url = app.server.info.uri.replace('0.0.0.0', '127.0.0.1')
       printFirstRun(firstRun, url)
-      process.stdout.write(`  Switchboard ${app.server.info.uri ? 'is running at ' + url : ''}  (database: ${app.target.provider}, shared state: ${app.infra.kind})\n`)
+      process.stdout.write(
+        `  Switchboard ${app.server.info.uri ? 'is running at ' + url : ''}  (database: ${app.target.provider}, shared state: ${app.infra.kind})\n`,
+      )
     })
 }

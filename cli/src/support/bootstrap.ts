@@ -1,18 +1,34 @@
-import { createApp, createSecretsFile, loadConfig, runFirstRunSetup, type App, type Config, type FirstRunResult } from '@switchboard/core'
+import {
+  createApp,
+  createSecretsFile,
+  loadConfig,
+  runFirstRunSetup,
+  type App,
+  type Config,
+  type FirstRunResult,
+} from '@switchboard/core'
 import { step } from './output.js'
 
 /**
  * What `start` and `init` share: the data directory and its secrets, the database brought up
  * to date, the first admin and the demo data on a new install.
  */
-export async function bootstrap(options: { config?: Config; adminEmail?: string; adminPassword?: string; demo?: boolean; quiet?: boolean } = {}) {
+export async function bootstrap(
+  options: { config?: Config; adminEmail?: string; adminPassword?: string; demo?: boolean; quiet?: boolean } = {},
+) {
   const config = options.config ?? loadConfig()
   const needsSecretsFile = !(config.auth.cookieSecret && config.pii.keys && config.pii.hashKey)
   const createdSecrets = needsSecretsFile ? createSecretsFile(config) : false
-  const app: App = options.quiet ? await createApp(config) : await step('Opening the database and applying migrations', () => createApp(config))
+  const app: App = options.quiet
+    ? await createApp(config)
+    : await step('Opening the database and applying migrations', () => createApp(config))
   let firstRun: FirstRunResult
   try {
-    firstRun = await runFirstRunSetup(app, { adminEmail: options.adminEmail, adminPassword: options.adminPassword, demo: options.demo ?? config.setup.demo })
+    firstRun = await runFirstRunSetup(app, {
+      adminEmail: options.adminEmail,
+      adminPassword: options.adminPassword,
+      demo: options.demo ?? config.setup.demo,
+    })
   } catch (error) {
     await app.stop()
     throw error
@@ -23,7 +39,12 @@ export async function bootstrap(options: { config?: Config; adminEmail?: string;
 export function printFirstRun(firstRun: FirstRunResult, url: string): void {
   const out: string[] = []
   if (firstRun.admin) {
-    out.push('', '  An admin was created. Its password is shown only this once; keep it:', `    email:    ${firstRun.admin.email}`, `    password: ${firstRun.admin.password}`)
+    out.push(
+      '',
+      '  An admin was created. Its password is shown only this once; keep it:',
+      `    email:    ${firstRun.admin.email}`,
+      `    password: ${firstRun.admin.password}`,
+    )
   }
   if (firstRun.demo) {
     out.push('', `  Demo data loaded. The demo users share the password ${firstRun.demo.password}`)

@@ -31,7 +31,9 @@ export function reportError(error: unknown): number {
     if (process.env.DEBUG) process.stderr.write(`${(error as Error).stack}\n`)
     return error.kind === 'user' ? 2 : 1
   }
-  process.stderr.write(`switchboard: unexpected error: ${error instanceof Error ? (process.env.DEBUG ? error.stack : error.message) : String(error)}\n`)
+  process.stderr.write(
+    `switchboard: unexpected error: ${error instanceof Error ? (process.env.DEBUG ? error.stack : error.message) : String(error)}\n`,
+  )
   return 1
 }
 
@@ -40,13 +42,26 @@ export function table(rows: Array<Record<string, string>>): string {
   const columns = Object.keys(rows[0]!)
   const width = (c: string) => Math.max(c.length, ...rows.map((r) => displayWidth(r[c] ?? '')))
   const widths = columns.map(width)
-  const line = (cells: string[]) => cells.map((cell, i) => cell + ' '.repeat(widths[i]! - displayWidth(cell))).join('  ').trimEnd()
-  return [line(columns), line(widths.map((w) => '─'.repeat(w))), ...rows.map((r) => line(columns.map((c) => r[c] ?? '')))].join('\n') + '\n'
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell + ' '.repeat(widths[i]! - displayWidth(cell)))
+      .join('  ')
+      .trimEnd()
+  return (
+    [
+      line(columns),
+      line(widths.map((w) => '─'.repeat(w))),
+      ...rows.map((r) => line(columns.map((c) => r[c] ?? ''))),
+    ].join('\n') + '\n'
+  )
 }
 
 /** Terminal width of a text: CJK characters take two columns. */
 function displayWidth(text: string): number {
   let width = 0
-  for (const ch of text) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1
+  for (const ch of text)
+    width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch)
+      ? 2
+      : 1
   return width
 }

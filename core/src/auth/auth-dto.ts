@@ -15,7 +15,9 @@ export const authUserDto = z.object({
 })
 
 export const loginResponse = z.object({
-  token: z.string().describe('send as `Authorization: Bearer <token>`; the same login is also set as the sb_session cookie'),
+  token: z
+    .string()
+    .describe('send as `Authorization: Bearer <token>`; the same login is also set as the sb_session cookie'),
   expiresAt: z.date(),
   user: authUserDto,
 })

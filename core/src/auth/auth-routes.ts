@@ -21,7 +21,10 @@ export function authRoutes(auth: AuthService, audit: AuditLog): ServerRoute[] {
       payload: loginPayload,
       response: loginResponse,
       async handler({ payload, request, h }) {
-        const result = await auth.login(payload.email, payload.password, { ip: clientIp(request), userAgent: String(request.headers['user-agent'] ?? '') })
+        const result = await auth.login(payload.email, payload.password, {
+          ip: clientIp(request),
+          userAgent: String(request.headers['user-agent'] ?? ''),
+        })
         request.cookieAuth.set({ token: result.token })
         return h.response(result).code(200)
       },
@@ -72,7 +75,12 @@ export function authRoutes(auth: AuthService, audit: AuditLog): ServerRoute[] {
       status: 201,
       async handler({ payload, credentials, actor }) {
         const created = await auth.createApiToken(credentials!.user.id, payload)
-        await audit.record(actor, { action: 'token.create', targetType: 'api-token', targetId: created.id, details: { name: created.name } })
+        await audit.record(actor, {
+          action: 'token.create',
+          targetType: 'api-token',
+          targetId: created.id,
+          details: { name: created.name },
+        })
         return created
       },
     }),

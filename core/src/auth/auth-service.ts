@@ -75,21 +75,40 @@ export function createAuthService({ db, scheduler, cache, sessionTtlMs, password
       const failKey = `auth:failed-logins:${normalized}`
       const failures = (await cache.get<number>(failKey)) ?? 0
       if (failures >= FAILED_LOGIN_LIMIT) {
-        throw userError(ErrorCode.INVALID_CREDENTIALS, 'Too many failed sign-in attempts for this account; wait 15 minutes and try again', { status: 429 })
+        throw userError(
+          ErrorCode.INVALID_CREDENTIALS,
+          'Too many failed sign-in attempts for this account; wait 15 minutes and try again',
+          { status: 429 },
+        )
       }
       const user = await db.user.findUnique({ where: { email: normalized } })
       const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash(passwordCost)))
       if (!user || !ok || !user.active) {
         await cache.set(failKey, failures + 1, FAILED_LOGIN_WINDOW_MS)
-        throw userError(ErrorCode.INVALID_CREDENTIALS, 'The email or the password is wrong (or the account is deactivated)', { status: 401 })
+        throw userError(
+          ErrorCode.INVALID_CREDENTIALS,
+          'The email or the password is wrong (or the account is deactivated)',
+          { status: 401 },
+        )
       }
       await cache.delete(failKey)
       const token = newToken(SESSION_TOKEN_PREFIX)
       const expiresAt = new Date(Date.now() + sessionTtlMs)
       const session = await db.session.create({
-        data: { id: tokenHash(token), userId: user.id, expiresAt, ip: meta.ip ?? '', userAgent: (meta.userAgent ?? '').slice(0, 300) },
+        data: {
+          id: tokenHash(token),
+          userId: user.id,
+          expiresAt,
+          ip: meta.ip ?? '',
+          userAgent: (meta.userAgent ?? '').slice(0, 300),
+        },
       })
-      await scheduler.schedule({ type: SESSION_EXPIRED_JOB, runAt: expiresAt, payload: { sessionId: session.id }, key: `session-expired:${session.id}` })
+      await scheduler.schedule({
+        type: SESSION_EXPIRED_JOB,
+        runAt: expiresAt,
+        payload: { sessionId: session.id },
+        key: `session-expired:${session.id}`,
+      })
       return { token, expiresAt, user: toAuthUser(user) }
     },
 
@@ -108,8 +127,17 @@ export function createAuthService({ db, scheduler, cache, sessionTtlMs, password
         return credentialsFor(toAuthUser(session.user), 'session', session.id)
       }
       if (token.startsWith(API_TOKEN_PREFIX)) {
-        const apiToken = await db.apiToken.findUnique({ where: { tokenHash: tokenHash(token) }, include: { user: true } })
-        if (!apiToken || apiToken.revokedAt || (apiToken.expiresAt && apiToken.expiresAt <= now) || !apiToken.user.active) return null
+        const apiToken = await db.apiToken.findUnique({
+          where: { tokenHash: tokenHash(token) },
+          include: { user: true },
+        })
+        if (
+          !apiToken ||
+          apiToken.revokedAt ||
+          (apiToken.expiresAt && apiToken.expiresAt <= now) ||
+          !apiToken.user.active
+        )
+          return null
         if (!apiToken.lastUsedAt || now.getTime() - apiToken.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
           await db.apiToken.update({ where: { id: apiToken.id }, data: { lastUsedAt: now } })
         }
@@ -139,13 +167,19 @@ export function createAuthService({ db, scheduler, cache, sessionTtlMs, password
 
     /** Revokes one of the user's tokens; false when the user has no such token. */
     async revokeApiToken(userId: string, tokenId: string): Promise<boolean> {
-      const result = await db.apiToken.updateMany({ where: { id: tokenId, userId, revokedAt: null }, data: { revokedAt: new Date() } })
+      const result = await db.apiToken.updateMany({
+        where: { id: tokenId, userId, revokedAt: null },
+        data: { revokedAt: new Date() },
+      })
       return result.count === 1
     },
 
     /** Ends every session of a user (after a password change, role change or deactivation). */
     async endSessionsOf(userId: string, exceptSessionId?: string) {
-      const sessions = await db.session.findMany({ where: { userId, id: exceptSessionId ? { not: exceptSessionId } : undefined }, select: { id: true } })
+      const sessions = await db.session.findMany({
+        where: { userId, id: exceptSessionId ? { not: exceptSessionId } : undefined },
+        select: { id: true },
+      })
       await db.session.deleteMany({ where: { id: { in: sessions.map((s) => s.id) } } })
       for (const s of sessions) await scheduler.cancel(`session-expired:${s.id}`)
     },
@@ -153,5 +187,13 @@ export function createAuthService({ db, scheduler, cache, sessionTtlMs, password
 }
 
 function viewOf(t: ApiTokenView): ApiTokenView {
-  return { id: t.id, name: t.name, prefix: t.prefix, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, expiresAt: t.expiresAt, revokedAt: t.revokedAt }
+  return {
+    id: t.id,
+    name: t.name,
+    prefix: t.prefix,
+    createdAt: t.createdAt,
+    lastUsedAt: t.lastUsedAt,
+    expiresAt: t.expiresAt,
+    revokedAt: t.revokedAt,
+  }
 }

@@ -6,7 +6,9 @@ import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } 
  * without breaking existing hashes.
  */
 const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
-  new Promise<Buffer>((resolve, reject) => scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))))
+  new Promise<Buffer>((resolve, reject) =>
+    scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))),
+  )
 
 const KEY_LENGTH = 32
 
@@ -14,7 +16,12 @@ export async function hashPassword(password: string, cost: number): Promise<stri
   const salt = randomBytes(16)
   const r = 8
   const p = 1
-  const key = await scrypt(password, salt, KEY_LENGTH, { N: 2 ** cost, r, p, maxmem: 256 * 2 ** cost * r + 1024 * 1024 })
+  const key = await scrypt(password, salt, KEY_LENGTH, {
+    N: 2 ** cost,
+    r,
+    p,
+    maxmem: 256 * 2 ** cost * r + 1024 * 1024,
+  })
   return ['scrypt', cost, r, p, salt.toString('base64url'), key.toString('base64url')].join('$')
 }
 
@@ -25,7 +32,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const r = Number(rText)
   const p = Number(pText)
   const expected = Buffer.from(keyText, 'base64url')
-  const key = await scrypt(password, Buffer.from(saltText, 'base64url'), expected.length, { N: 2 ** cost, r, p, maxmem: 256 * 2 ** cost * r + 1024 * 1024 })
+  const key = await scrypt(password, Buffer.from(saltText, 'base64url'), expected.length, {
+    N: 2 ** cost,
+    r,
+    p,
+    maxmem: 256 * 2 ** cost * r + 1024 * 1024,
+  })
   return timingSafeEqual(key, expected)
 }
 

@@ -26,7 +26,15 @@ describe('loadConfig', () => {
   })
 
   it('reads environment variables and converts their types', () => {
-    const config = loadConfig({ env: { PORT: '8080', SWITCHBOARD_SESSION_TTL: '30m', SWITCHBOARD_MIGRATE_ON_START: 'false', REDIS_URL: 'redis://127.0.0.1:6379/2' }, cwd: dir() })
+    const config = loadConfig({
+      env: {
+        PORT: '8080',
+        SWITCHBOARD_SESSION_TTL: '30m',
+        SWITCHBOARD_MIGRATE_ON_START: 'false',
+        REDIS_URL: 'redis://127.0.0.1:6379/2',
+      },
+      cwd: dir(),
+    })
     expect(config.server.port).toBe(8080)
     expect(config.auth.sessionTtl).toBe(30 * 60_000)
     expect(config.database.migrateOnStart).toBe(false)
@@ -36,16 +44,29 @@ describe('loadConfig', () => {
 
   it('names the bad key, the variable and what it expects, in one line', () => {
     const message = messageOf(() => loadConfig({ env: { PORT: 'eighty' }, cwd: dir() }))
-    expect(message).toBe('Invalid configuration: PORT (server.port) must be a whole number from 0 to 65535; got "eighty"')
+    expect(message).toBe(
+      'Invalid configuration: PORT (server.port) must be a whole number from 0 to 65535; got "eighty"',
+    )
     expect(message).not.toContain('\n')
   })
 
   it('reports every problem at once and hides secret values', () => {
-    const message = messageOf(() => loadConfig({ env: { PORT: '-1', LOG_LEVEL: 'loud', SWITCHBOARD_COOKIE_SECRET: 'short-secret', DATABASE_URL: 'mysql://x' }, cwd: dir() }))
+    const message = messageOf(() =>
+      loadConfig({
+        env: { PORT: '-1', LOG_LEVEL: 'loud', SWITCHBOARD_COOKIE_SECRET: 'short-secret', DATABASE_URL: 'mysql://x' },
+        cwd: dir(),
+      }),
+    )
     expect(message).toContain('PORT (server.port)')
-    expect(message).toContain('LOG_LEVEL (log.level) must be one of fatal, error, warn, info, debug, trace, silent; got "loud"')
-    expect(message).toContain('DATABASE_URL (database.url) must be a URL starting with file: or postgresql:// or postgres://')
-    expect(message).toContain('SWITCHBOARD_COOKIE_SECRET (auth.cookieSecret) must be a text of at least 32 characters; (secret value hidden)')
+    expect(message).toContain(
+      'LOG_LEVEL (log.level) must be one of fatal, error, warn, info, debug, trace, silent; got "loud"',
+    )
+    expect(message).toContain(
+      'DATABASE_URL (database.url) must be a URL starting with file: or postgresql:// or postgres://',
+    )
+    expect(message).toContain(
+      'SWITCHBOARD_COOKIE_SECRET (auth.cookieSecret) must be a text of at least 32 characters; (secret value hidden)',
+    )
     expect(message).not.toContain('short-secret')
   })
 
@@ -53,7 +74,10 @@ describe('loadConfig', () => {
     const cwd = dir()
     const data = join(cwd, 'data')
     mkdirSync(data)
-    writeFileSync(join(data, 'switchboard.json'), JSON.stringify({ server: { port: 4000, host: '0.0.0.0' }, log: { level: 'warn' } }))
+    writeFileSync(
+      join(data, 'switchboard.json'),
+      JSON.stringify({ server: { port: 4000, host: '0.0.0.0' }, log: { level: 'warn' } }),
+    )
     const config = loadConfig({ env: { PORT: '5000' }, cwd })
     expect(config.server).toMatchObject({ port: 5000, host: '0.0.0.0' })
     expect(config.log.level).toBe('warn')
@@ -74,7 +98,11 @@ describe('loadConfig', () => {
   it('says so when the config file is not JSON or does not exist', () => {
     const cwd = dir()
     writeFileSync(join(cwd, 'broken.json'), '{ port: 1 ')
-    expect(messageOf(() => loadConfig({ env: { SWITCHBOARD_CONFIG: 'broken.json' }, cwd }))).toMatch(/broken\.json is not valid JSON/)
-    expect(messageOf(() => loadConfig({ env: { SWITCHBOARD_CONFIG: 'missing.json' }, cwd }))).toMatch(/SWITCHBOARD_CONFIG points to .*missing\.json, which does not exist/)
+    expect(messageOf(() => loadConfig({ env: { SWITCHBOARD_CONFIG: 'broken.json' }, cwd }))).toMatch(
+      /broken\.json is not valid JSON/,
+    )
+    expect(messageOf(() => loadConfig({ env: { SWITCHBOARD_CONFIG: 'missing.json' }, cwd }))).toMatch(
+      /SWITCHBOARD_CONFIG points to .*missing\.json, which does not exist/,
+    )
   })
 })

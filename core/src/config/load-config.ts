@@ -78,7 +78,10 @@ function locateConfigFile(env: NodeJS.ProcessEnv, cwd: string, dataDir: string |
   if (env.SWITCHBOARD_CONFIG) {
     const path = resolve(cwd, env.SWITCHBOARD_CONFIG)
     if (!existsSync(path)) {
-      throw userError(ErrorCode.CONFIG_INVALID, `Invalid configuration: SWITCHBOARD_CONFIG points to ${path}, which does not exist`)
+      throw userError(
+        ErrorCode.CONFIG_INVALID,
+        `Invalid configuration: SWITCHBOARD_CONFIG points to ${path}, which does not exist`,
+      )
     }
     return path
   }
@@ -91,10 +94,16 @@ function readConfigFile(path: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'))
   } catch (error) {
-    throw userError(ErrorCode.CONFIG_INVALID, `Invalid configuration: ${path} is not valid JSON (${(error as Error).message})`)
+    throw userError(
+      ErrorCode.CONFIG_INVALID,
+      `Invalid configuration: ${path} is not valid JSON (${(error as Error).message})`,
+    )
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw userError(ErrorCode.CONFIG_INVALID, `Invalid configuration: ${path} must hold a JSON object such as {"server": {"port": 3000}}`)
+    throw userError(
+      ErrorCode.CONFIG_INVALID,
+      `Invalid configuration: ${path} must hold a JSON object such as {"server": {"port": 3000}}`,
+    )
   }
   return parsed as Record<string, unknown>
 }
@@ -112,14 +121,22 @@ function unknownFileKeys(fileValues: Record<string, unknown>, file: string | und
       continue
     }
     for (const key of Object.keys(value)) {
-      if (!(key in settings)) problems.push(`unknown key "${sectionName}.${key}" in ${file} (known: ${Object.keys(settings).join(', ')})`)
+      if (!(key in settings))
+        problems.push(`unknown key "${sectionName}.${key}" in ${file} (known: ${Object.keys(settings).join(', ')})`)
     }
   }
   return problems
 }
 
 /** The settings table, for docs/configuration.md and `switchboard doctor`. */
-export function describeSettings(): Array<{ key: string; env: string; doc: string; expected: string; default: unknown; secret: boolean }> {
+export function describeSettings(): Array<{
+  key: string
+  env: string
+  doc: string
+  expected: string
+  default: unknown
+  secret: boolean
+}> {
   return Object.entries(sections).flatMap(([sectionName, settings]) =>
     Object.entries(settings as Record<string, Setting<unknown>>).map(([key, spec]) => ({
       key: `${sectionName}.${key}`,

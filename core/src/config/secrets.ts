@@ -55,12 +55,18 @@ export function readSecretsFile(config: Config): SecretsFile | undefined {
   try {
     json = JSON.parse(readFileSync(path, 'utf8'))
   } catch (error) {
-    throw userError(ErrorCode.CONFIG_INVALID, `Invalid configuration: ${path} is not valid JSON (${(error as Error).message})`)
+    throw userError(
+      ErrorCode.CONFIG_INVALID,
+      `Invalid configuration: ${path} is not valid JSON (${(error as Error).message})`,
+    )
   }
   const parsed = secretsFileSchema.safeParse(json)
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')
-    throw userError(ErrorCode.CONFIG_INVALID, `Invalid configuration: ${path} has missing or malformed fields: ${fields}`)
+    throw userError(
+      ErrorCode.CONFIG_INVALID,
+      `Invalid configuration: ${path} has missing or malformed fields: ${fields}`,
+    )
   }
   return parsed.data
 }
@@ -74,7 +80,9 @@ export function loadSecrets(config: Config): Secrets {
   const file = readSecretsFile(config)
   const cookieSecret = config.auth.cookieSecret ?? file?.cookieSecret
   const keysFromEnv = config.pii.keys !== undefined
-  const piiKeys = keysFromEnv ? parseKeyring(config.pii.keys!) : file?.piiKeys.map((k) => ({ id: k.id, key: decodeKey(k.key, `piiKeys[${k.id}] in secrets.json`) }))
+  const piiKeys = keysFromEnv
+    ? parseKeyring(config.pii.keys!)
+    : file?.piiKeys.map((k) => ({ id: k.id, key: decodeKey(k.key, `piiKeys[${k.id}] in secrets.json`) }))
   const hashKeyText = config.pii.hashKey ?? file?.piiHashKey
   if (!cookieSecret || !piiKeys || !hashKeyText) {
     throw userError(
@@ -85,7 +93,10 @@ export function loadSecrets(config: Config): Secrets {
   return {
     cookieSecret,
     piiKeys,
-    piiHashKey: decodeKey(hashKeyText, config.pii.hashKey ? 'SWITCHBOARD_PII_HASH_KEY (pii.hashKey)' : 'piiHashKey in secrets.json'),
+    piiHashKey: decodeKey(
+      hashKeyText,
+      config.pii.hashKey ? 'SWITCHBOARD_PII_HASH_KEY (pii.hashKey)' : 'piiHashKey in secrets.json',
+    ),
     piiKeysSource: keysFromEnv ? 'env' : 'file',
   }
 }
@@ -94,7 +105,10 @@ function parseKeyring(text: string): Array<{ id: string; key: Buffer }> {
   return text.split(',').map((entry) => {
     const [id, key] = entry.trim().split(':')
     if (!id || !key || !/^[A-Za-z0-9_-]{1,32}$/.test(id)) {
-      throw userError(ErrorCode.CONFIG_INVALID, 'Invalid configuration: SWITCHBOARD_PII_KEYS (pii.keys) must be comma-separated id:base64key entries, e.g. k1:3q2+7w…')
+      throw userError(
+        ErrorCode.CONFIG_INVALID,
+        'Invalid configuration: SWITCHBOARD_PII_KEYS (pii.keys) must be comma-separated id:base64key entries, e.g. k1:3q2+7w…',
+      )
     }
     return { id, key: decodeKey(key, `SWITCHBOARD_PII_KEYS (pii.keys) entry ${id}`) }
   })
@@ -103,7 +117,10 @@ function parseKeyring(text: string): Array<{ id: string; key: Buffer }> {
 function decodeKey(text: string, where: string): Buffer {
   const key = Buffer.from(text, 'base64')
   if (key.length !== 32) {
-    throw userError(ErrorCode.CONFIG_INVALID, `Invalid configuration: ${where} must be a base64 text of 32 bytes (generate one with \`openssl rand -base64 32\`)`)
+    throw userError(
+      ErrorCode.CONFIG_INVALID,
+      `Invalid configuration: ${where} must be a base64 text of 32 bytes (generate one with \`openssl rand -base64 32\`)`,
+    )
   }
   return key
 }

@@ -17,7 +17,9 @@ export interface Setting<T> {
 }
 
 type AnySetting = Setting<unknown>
-export type SettingsOf<S extends Record<string, AnySetting>> = { [K in keyof S]: S[K] extends Setting<infer T> ? T : never }
+export type SettingsOf<S extends Record<string, AnySetting>> = {
+  [K in keyof S]: S[K] extends Setting<infer T> ? T : never
+}
 
 export function setting<T>(spec: Setting<T>): Setting<T> {
   return spec
@@ -32,7 +34,8 @@ export const parse = {
   },
   string(minLength = 0) {
     return {
-      expected: minLength > 1 ? `a text of at least ${minLength} characters` : minLength === 1 ? 'a non-empty text' : 'a text',
+      expected:
+        minLength > 1 ? `a text of at least ${minLength} characters` : minLength === 1 ? 'a non-empty text' : 'a text',
       schema: z.string().min(minLength),
     }
   },
@@ -45,23 +48,23 @@ export const parse = {
   boolean() {
     return {
       expected: 'true or false',
-      schema: z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) => v === true || v === 'true' || v === '1' || v === 'yes'),
+      schema: z
+        .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
+        .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes'),
     }
   },
   /** "250ms", "30s", "15m", "12h", "7d", or a number of milliseconds → milliseconds */
   duration(minMs: number) {
     return {
       expected: `a duration such as 30s, 15m, 12h or 7d (at least ${minMs} ms)`,
-      schema: z
-        .union([z.number(), z.string()])
-        .transform((v, ctx) => {
-          const ms = parseDuration(v)
-          if (ms === undefined || ms < minMs) {
-            ctx.addIssue({ code: 'custom', message: 'bad duration' })
-            return z.NEVER
-          }
-          return ms
-        }),
+      schema: z.union([z.number(), z.string()]).transform((v, ctx) => {
+        const ms = parseDuration(v)
+        if (ms === undefined || ms < minMs) {
+          ctx.addIssue({ code: 'custom', message: 'bad duration' })
+          return z.NEVER
+        }
+        return ms
+      }),
     }
   },
   optionalUrl(protocols: readonly string[]) {

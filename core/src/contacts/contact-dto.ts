@@ -1,6 +1,8 @@
 import { z } from 'zod'
 
-const channel = z.string().regex(/^[a-z][a-z0-9-]{1,31}$/, 'a lower-case channel kind such as phone, email, wechat or webchat')
+const channel = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,31}$/, 'a lower-case channel kind such as phone, email, wechat or webchat')
 
 export const identityInput = z.strictObject({
   channel,

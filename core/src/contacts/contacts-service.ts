@@ -3,7 +3,12 @@ import { normalizeEmail, normalizePhone } from '../pii/index.js'
 import { ErrorCode, userError } from '../errors/index.js'
 import { parseInput } from '../validation/parse-input.js'
 import type { Db, Prisma } from '../storage/index.js'
-import { createContactInput, type ContactView, type CreateContactInput, type UpdateContactInput } from './contact-dto.js'
+import {
+  createContactInput,
+  type ContactView,
+  type CreateContactInput,
+  type UpdateContactInput,
+} from './contact-dto.js'
 
 type ContactRow = Awaited<ReturnType<Db['contact']['findFirstOrThrow']>> & {
   identities: Array<{ id: string; channel: string; addressEnc: string; verified: boolean }>
@@ -17,8 +22,10 @@ export type ContactsService = ReturnType<typeof createContactsService>
  * caller ID or an email finds its contact without storing the plaintext.
  */
 export function createContactsService({ db, pii, phoneRegion }: { db: Db; pii: PiiCipher; phoneRegion: string }) {
-  const enc = (field: Parameters<PiiCipher['encrypt']>[0], value: string | null | undefined) => (value == null ? value : pii.encrypt(field, value))
-  const dec = (field: Parameters<PiiCipher['decrypt']>[0], value: string | null) => (value === null ? null : pii.decrypt(field, value))
+  const enc = (field: Parameters<PiiCipher['encrypt']>[0], value: string | null | undefined) =>
+    value == null ? value : pii.encrypt(field, value)
+  const dec = (field: Parameters<PiiCipher['decrypt']>[0], value: string | null) =>
+    value === null ? null : pii.decrypt(field, value)
 
   function normalizeAddress(channel: string, address: string): string {
     if (channel === 'phone') return normalizePhone(address, phoneRegion)
@@ -26,7 +33,12 @@ export function createContactsService({ db, pii, phoneRegion }: { db: Db; pii: P
     return address.trim()
   }
 
-  function piiColumns(input: { name?: string | null; email?: string | null; phone?: string | null; address?: string | null }) {
+  function piiColumns(input: {
+    name?: string | null
+    email?: string | null
+    phone?: string | null
+    address?: string | null
+  }) {
     const phone = input.phone == null ? input.phone : normalizePhone(input.phone, phoneRegion)
     const email = input.email == null ? input.email : normalizeEmail(input.email)
     return {
@@ -49,7 +61,12 @@ export function createContactsService({ db, pii, phoneRegion }: { db: Db; pii: P
       language: row.language,
       tags: row.tags as string[],
       attributes: row.attributes as Record<string, unknown>,
-      identities: row.identities.map((i) => ({ id: i.id, channel: i.channel, address: pii.decrypt('identity.address', i.addressEnc), verified: i.verified })),
+      identities: row.identities.map((i) => ({
+        id: i.id,
+        channel: i.channel,
+        address: pii.decrypt('identity.address', i.addressEnc),
+        verified: i.verified,
+      })),
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
     }
@@ -62,15 +79,26 @@ export function createContactsService({ db, pii, phoneRegion }: { db: Db; pii: P
       const data = parseInput(createContactInput, input)
       const identities = data.identities.map((i) => {
         const address = normalizeAddress(i.channel, i.address)
-        return { channel: i.channel, address, addressHash: pii.hash(`identity:${i.channel}`, address), verified: i.verified }
+        return {
+          channel: i.channel,
+          address,
+          addressHash: pii.hash(`identity:${i.channel}`, address),
+          verified: i.verified,
+        }
       })
       for (const identity of identities) {
-        const taken = await db.contactIdentity.findUnique({ where: { channel_addressHash: { channel: identity.channel, addressHash: identity.addressHash } } })
+        const taken = await db.contactIdentity.findUnique({
+          where: { channel_addressHash: { channel: identity.channel, addressHash: identity.addressHash } },
+        })
         if (taken) {
-          throw userError(ErrorCode.CONFLICT, `The ${identity.channel} identity ${identity.address} already belongs to contact ${taken.contactId}`, {
-            status: 409,
-            details: [{ path: 'identities', message: `${identity.channel} identity taken by ${taken.contactId}` }],
-          })
+          throw userError(
+            ErrorCode.CONFLICT,
+            `The ${identity.channel} identity ${identity.address} already belongs to contact ${taken.contactId}`,
+            {
+              status: 409,
+              details: [{ path: 'identities', message: `${identity.channel} identity taken by ${taken.contactId}` }],
+            },
+          )
         }
       }
       const row = await db.contact.create({
@@ -80,7 +108,12 @@ export function createContactsService({ db, pii, phoneRegion }: { db: Db; pii: P
           tags: data.tags,
           attributes: data.attributes as Prisma.InputJsonValue,
           identities: {
-            create: identities.map((i) => ({ channel: i.channel, addressHash: i.addressHash, addressEnc: pii.encrypt('identity.address', i.address), verified: i.verified })),
+            create: identities.map((i) => ({
+              channel: i.channel,
+              addressHash: i.addressHash,
+              addressEnc: pii.encrypt('identity.address', i.address),
+              verified: i.verified,
+            })),
           },
         },
         include,
@@ -103,7 +136,12 @@ export function createContactsService({ db, pii, phoneRegion }: { db: Db; pii: P
         where.OR = [{ phoneHash: hash }, { identities: { some: { channel: 'phone', addressHash: viaIdentity } } }]
       }
       if (filter.email) where.emailHash = pii.hash('email', normalizeEmail(filter.email))
-      const rows = await db.contact.findMany({ where, orderBy: { updatedAt: 'desc' }, take: filter.tag ? filter.limit * 10 : filter.limit, include })
+      const rows = await db.contact.findMany({
+        where,
+        orderBy: { updatedAt: 'desc' },
+        take: filter.tag ? filter.limit * 10 : filter.limit,
+        include,
+      })
       const views = rows.map(toView)
       return (filter.tag ? views.filter((v) => v.tags.includes(filter.tag!)) : views).slice(0, filter.limit)
     },
@@ -111,14 +149,21 @@ export function createContactsService({ db, pii, phoneRegion }: { db: Db; pii: P
     /** Finds the contact a channel address belongs to (e.g. the caller ID of an inbound call). */
     async findByIdentity(channel: string, address: string): Promise<ContactView | null> {
       const normalized = normalizeAddress(channel, address)
-      const identity = await db.contactIdentity.findUnique({ where: { channel_addressHash: { channel, addressHash: pii.hash(`identity:${channel}`, normalized) } } })
+      const identity = await db.contactIdentity.findUnique({
+        where: { channel_addressHash: { channel, addressHash: pii.hash(`identity:${channel}`, normalized) } },
+      })
       return identity ? this.get(identity.contactId) : null
     },
 
     async update(id: string, change: UpdateContactInput): Promise<ContactView> {
       await this.get(id)
       const pick = <K extends keyof UpdateContactInput>(k: K) => (k in change ? change[k] : undefined)
-      const columns = piiColumns({ name: pick('name'), email: pick('email'), phone: pick('phone'), address: pick('address') })
+      const columns = piiColumns({
+        name: pick('name'),
+        email: pick('email'),
+        phone: pick('phone'),
+        address: pick('address'),
+      })
       const row = await db.contact.update({
         where: { id },
         data: {

@@ -17,20 +17,52 @@ export async function loadDemoData(app: App, actor: Actor): Promise<DemoSummary>
   const { db, services } = app
   const password = randomBytes(9).toString('base64url')
 
-  const presales = await services.teams.create(actor, { name: 'Pre-sales 售前', description: 'Product questions before the order' })
-  const aftersales = await services.teams.create(actor, { name: 'After-sales 售后', description: 'Delivery, returns, refunds, repairs' })
+  const presales = await services.teams.create(actor, {
+    name: 'Pre-sales 售前',
+    description: 'Product questions before the order',
+  })
+  const aftersales = await services.teams.create(actor, {
+    name: 'After-sales 售后',
+    description: 'Delivery, returns, refunds, repairs',
+  })
 
   const people = [
-    { email: 'supervisor@demo.switchboard.local', name: '王经理 Wang', role: 'supervisor' as const, locale: 'zh-CN' as const, teamIds: [presales.id, aftersales.id] },
-    { email: 'lina@demo.switchboard.local', name: '李娜 Li Na', role: 'agent' as const, locale: 'zh-CN' as const, teamIds: [aftersales.id] },
-    { email: 'zhangwei@demo.switchboard.local', name: '张伟 Zhang Wei', role: 'agent' as const, locale: 'zh-CN' as const, teamIds: [presales.id] },
-    { email: 'emma@demo.switchboard.local', name: 'Emma Clark', role: 'agent' as const, locale: 'en' as const, teamIds: [presales.id, aftersales.id] },
+    {
+      email: 'supervisor@demo.switchboard.local',
+      name: '王经理 Wang',
+      role: 'supervisor' as const,
+      locale: 'zh-CN' as const,
+      teamIds: [presales.id, aftersales.id],
+    },
+    {
+      email: 'lina@demo.switchboard.local',
+      name: '李娜 Li Na',
+      role: 'agent' as const,
+      locale: 'zh-CN' as const,
+      teamIds: [aftersales.id],
+    },
+    {
+      email: 'zhangwei@demo.switchboard.local',
+      name: '张伟 Zhang Wei',
+      role: 'agent' as const,
+      locale: 'zh-CN' as const,
+      teamIds: [presales.id],
+    },
+    {
+      email: 'emma@demo.switchboard.local',
+      name: 'Emma Clark',
+      role: 'agent' as const,
+      locale: 'en' as const,
+      teamIds: [presales.id, aftersales.id],
+    },
   ]
   const users = []
   for (const p of people) users.push(await services.users.create(actor, { ...p, password }))
   const [, lina, zhangwei, emma] = users
 
-  const skills = await Promise.all(['returns', 'billing', 'product', 'english', 'vip'].map((name) => db.skill.create({ data: { name } })))
+  const skills = await Promise.all(
+    ['returns', 'billing', 'product', 'english', 'vip'].map((name) => db.skill.create({ data: { name } })),
+  )
   const skill = (name: string) => skills.find((s) => s.name === name)!.id
   await db.agentSkill.createMany({
     data: [
@@ -42,11 +74,27 @@ export async function loadDemoData(app: App, actor: Actor): Promise<DemoSummary>
     ],
   })
 
-  const weekdays = { timezone: 'Asia/Shanghai', weekly: { mon: [['09:00', '21:00']], tue: [['09:00', '21:00']], wed: [['09:00', '21:00']], thu: [['09:00', '21:00']], fri: [['09:00', '21:00']], sat: [['10:00', '18:00']] } }
+  const weekdays = {
+    timezone: 'Asia/Shanghai',
+    weekly: {
+      mon: [['09:00', '21:00']],
+      tue: [['09:00', '21:00']],
+      wed: [['09:00', '21:00']],
+      thu: [['09:00', '21:00']],
+      fri: [['09:00', '21:00']],
+      sat: [['10:00', '18:00']],
+    },
+  }
   const queues = {
-    presales: await db.queue.create({ data: { name: 'Pre-sales', description: '售前咨询', requiredSkills: ['product'], businessHours: weekdays } }),
-    aftersales: await db.queue.create({ data: { name: 'After-sales', description: '售后服务', requiredSkills: ['returns'], businessHours: weekdays } }),
-    vip: await db.queue.create({ data: { name: 'VIP', description: 'VIP customers first', priority: 10, requiredSkills: ['vip'] } }),
+    presales: await db.queue.create({
+      data: { name: 'Pre-sales', description: '售前咨询', requiredSkills: ['product'], businessHours: weekdays },
+    }),
+    aftersales: await db.queue.create({
+      data: { name: 'After-sales', description: '售后服务', requiredSkills: ['returns'], businessHours: weekdays },
+    }),
+    vip: await db.queue.create({
+      data: { name: 'VIP', description: 'VIP customers first', priority: 10, requiredSkills: ['vip'] },
+    }),
   }
   await db.queueMember.createMany({
     data: [
@@ -78,7 +126,12 @@ export async function loadDemoData(app: App, actor: Actor): Promise<DemoSummary>
     language: 'en',
     identities: [{ channel: 'email', address: 'tom.baker@example.com', verified: true }],
   })
-  await services.contacts.create({ name: '陈先生 Mr. Chen', phone: '139 1234 5678', language: 'zh-CN', identities: [{ channel: 'phone', address: '139 1234 5678' }] })
+  await services.contacts.create({
+    name: '陈先生 Mr. Chen',
+    phone: '139 1234 5678',
+    language: 'zh-CN',
+    identities: [{ channel: 'phone', address: '139 1234 5678' }],
+  })
 
   const conversation = await db.conversation.create({
     data: {
@@ -95,14 +148,51 @@ export async function loadDemoData(app: App, actor: Actor): Promise<DemoSummary>
   const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000)
   await db.message.createMany({
     data: [
-      { conversationId: conversation.id, channel: 'webchat', channelMessageId: 'demo-1', direction: 'inbound', body: '你好，上周买的口红漏了，订单号 12345', createdAt: minutesAgo(6) },
-      { conversationId: conversation.id, channel: 'webchat', channelMessageId: 'demo-2', direction: 'outbound', body: '您好李女士，我是智能助手。已为您转接售后专员。', createdAt: minutesAgo(6) },
-      { conversationId: conversation.id, channel: 'webchat', direction: 'outbound', kind: 'system', body: 'Assigned to 李娜 Li Na (VIP queue)', createdAt: minutesAgo(5) },
-      { conversationId: conversation.id, channel: 'webchat', channelMessageId: 'demo-3', direction: 'outbound', authorUserId: lina!.id, body: '李女士您好，非常抱歉！我马上为您办理换货。', createdAt: minutesAgo(4) },
+      {
+        conversationId: conversation.id,
+        channel: 'webchat',
+        channelMessageId: 'demo-1',
+        direction: 'inbound',
+        body: '你好，上周买的口红漏了，订单号 12345',
+        createdAt: minutesAgo(6),
+      },
+      {
+        conversationId: conversation.id,
+        channel: 'webchat',
+        channelMessageId: 'demo-2',
+        direction: 'outbound',
+        body: '您好李女士，我是智能助手。已为您转接售后专员。',
+        createdAt: minutesAgo(6),
+      },
+      {
+        conversationId: conversation.id,
+        channel: 'webchat',
+        direction: 'outbound',
+        kind: 'system',
+        body: 'Assigned to 李娜 Li Na (VIP queue)',
+        createdAt: minutesAgo(5),
+      },
+      {
+        conversationId: conversation.id,
+        channel: 'webchat',
+        channelMessageId: 'demo-3',
+        direction: 'outbound',
+        authorUserId: lina!.id,
+        body: '李女士您好，非常抱歉！我马上为您办理换货。',
+        createdAt: minutesAgo(4),
+      },
     ],
   })
   await db.ticket.create({
-    data: { subject: '口红漏液 — 换货 (order 12345)', priority: 'high', category: 'after-sales.defect', contactId: msLi.id, conversationId: conversation.id, assigneeId: lina!.id, teamId: aftersales.id },
+    data: {
+      subject: '口红漏液 — 换货 (order 12345)',
+      priority: 'high',
+      category: 'after-sales.defect',
+      contactId: msLi.id,
+      conversationId: conversation.id,
+      assigneeId: lina!.id,
+      teamId: aftersales.id,
+    },
   })
 
   await db.flow.create({
@@ -115,7 +205,15 @@ export async function loadDemoData(app: App, actor: Actor): Promise<DemoSummary>
         nodes: [
           { id: 'start', type: 'start', config: {}, position: { x: 0, y: 0 } },
           { id: 'hours', type: 'business-hours', config: { calendar: 'default' }, position: { x: 0, y: 120 } },
-          { id: 'menu', type: 'menu', config: { prompt: { en: 'For sales press 1, for after-sales press 2.', 'zh-CN': '售前请按一，售后请按二。' }, choices: ['1', '2', '0'] }, position: { x: 0, y: 240 } },
+          {
+            id: 'menu',
+            type: 'menu',
+            config: {
+              prompt: { en: 'For sales press 1, for after-sales press 2.', 'zh-CN': '售前请按一，售后请按二。' },
+              choices: ['1', '2', '0'],
+            },
+            position: { x: 0, y: 240 },
+          },
           { id: 'to-presales', type: 'handoff', config: { queue: 'Pre-sales' }, position: { x: -200, y: 380 } },
           { id: 'to-aftersales', type: 'handoff', config: { queue: 'After-sales' }, position: { x: 200, y: 380 } },
           { id: 'after-hours', type: 'schedule-callback', config: { at: 'next-open' }, position: { x: 300, y: 120 } },

@@ -28,7 +28,8 @@ export class SwitchboardError extends Error {
 
   constructor(data: Omit<SwitchboardErrorData, 'retryable'> & { retryable?: boolean }, options?: { cause?: unknown }) {
     super(data.message, options)
-    this.name = data.kind === 'user' ? 'UserError' : data.kind === 'operational' ? 'OperationalError' : 'UnexpectedError'
+    this.name =
+      data.kind === 'user' ? 'UserError' : data.kind === 'operational' ? 'OperationalError' : 'UnexpectedError'
     this.kind = data.kind
     this.code = data.code
     this.details = data.details
@@ -37,22 +38,41 @@ export class SwitchboardError extends Error {
   }
 
   toJSON(): SwitchboardErrorData {
-    return { kind: this.kind, code: this.code, message: this.message, details: this.details, retryable: this.retryable, status: this.status }
+    return {
+      kind: this.kind,
+      code: this.code,
+      message: this.message,
+      details: this.details,
+      retryable: this.retryable,
+      status: this.status,
+    }
   }
 }
 
 /** Bad input or configuration: reported to the caller (4xx), never retried, not logged as a fault. */
-export function userError(code: string, message: string, opts: { status?: number; details?: unknown } = {}): SwitchboardError {
+export function userError(
+  code: string,
+  message: string,
+  opts: { status?: number; details?: unknown } = {},
+): SwitchboardError {
   return new SwitchboardError({ kind: 'user', code, message, status: opts.status ?? 400, details: opts.details })
 }
 
 /** A timeout or an upstream failure: may be retried. */
-export function operationalError(code: string, message: string, opts: { details?: unknown; cause?: unknown } = {}): SwitchboardError {
+export function operationalError(
+  code: string,
+  message: string,
+  opts: { details?: unknown; cause?: unknown } = {},
+): SwitchboardError {
   return new SwitchboardError({ kind: 'operational', code, message, details: opts.details }, { cause: opts.cause })
 }
 
 /** A bug: rethrown and reported. */
-export function unexpectedError(code: string, message: string, opts: { details?: unknown; cause?: unknown } = {}): SwitchboardError {
+export function unexpectedError(
+  code: string,
+  message: string,
+  opts: { details?: unknown; cause?: unknown } = {},
+): SwitchboardError {
   return new SwitchboardError({ kind: 'unexpected', code, message, details: opts.details }, { cause: opts.cause })
 }
 
@@ -60,7 +80,11 @@ export function unexpectedError(code: string, message: string, opts: { details?:
 export function isSwitchboardError(value: unknown): value is SwitchboardErrorData & Error {
   if (typeof value !== 'object' || value === null) return false
   const v = value as Record<string, unknown>
-  return typeof v.code === 'string' && v.code.startsWith('SB_') && (v.kind === 'user' || v.kind === 'operational' || v.kind === 'unexpected')
+  return (
+    typeof v.code === 'string' &&
+    v.code.startsWith('SB_') &&
+    (v.kind === 'user' || v.kind === 'operational' || v.kind === 'unexpected')
+  )
 }
 
 export { ErrorCode } from './codes.js'

@@ -56,7 +56,9 @@ export interface RouteMeta {
  * runtime validation and the OpenAPI description come from the same schema) and its handler.
  * Invalid input is answered 400 with every wrong field; nothing runs.
  */
-export function defineRoute<P = Record<string, never>, Q = Record<string, never>, B = undefined>(def: RouteDefinition<P, Q, B>): ServerRoute {
+export function defineRoute<P = Record<string, never>, Q = Record<string, never>, B = undefined>(
+  def: RouteDefinition<P, Q, B>,
+): ServerRoute {
   const meta: RouteMeta = {
     access: def.access,
     summary: def.summary,
@@ -79,7 +81,11 @@ export function defineRoute<P = Record<string, never>, Q = Record<string, never>
         const query = parsePart('query', def.query, request.query) as Q
         const payload = parsePart('payload', def.payload, request.payload ?? (def.payload ? {} : undefined)) as B
         const credentials = (request.auth.isAuthenticated ? request.auth.credentials : null) as AuthCredentials | null
-        const actor: Actor = { userId: credentials?.user.id ?? null, email: credentials?.user.email ?? null, ip: clientIp(request) }
+        const actor: Actor = {
+          userId: credentials?.user.id ?? null,
+          email: credentials?.user.email ?? null,
+          ip: clientIp(request),
+        }
         const result = await def.handler({ params, query, payload, request, h, credentials, actor })
         if (result === undefined) return h.response().code(204)
         if (isResponseObject(result)) return result
@@ -89,7 +95,9 @@ export function defineRoute<P = Record<string, never>, Q = Record<string, never>
   }
 }
 
-function authOption(access: Access): ServerRoute['options'] extends infer O ? (O extends { auth?: infer A } ? A : never) : never {
+function authOption(
+  access: Access,
+): ServerRoute['options'] extends infer O ? (O extends { auth?: infer A } ? A : never) : never {
   if (access === 'public') return false as never
   if (access === 'authenticated') return { mode: 'required' } as never
   return { mode: 'required', access: { scope: [access] } } as never
@@ -100,7 +108,13 @@ function parsePart(where: string, schema: z.ZodType | undefined, value: unknown)
 }
 
 function isResponseObject(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && 'statusCode' in value && 'source' in value && typeof (value as { code?: unknown }).code === 'function'
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'statusCode' in value &&
+    'source' in value &&
+    typeof (value as { code?: unknown }).code === 'function'
+  )
 }
 
 declare module '@hapi/hapi' {

@@ -35,9 +35,24 @@ const init = `window.ui = SwaggerUIBundle({
 /** The browsable API reference (Swagger UI from swagger-ui-dist) at /api/docs. */
 export function docsRoutes(openapi: () => unknown): ServerRoute[] {
   return [
-    { method: 'GET', path: '/api/openapi.json', options: { auth: false }, handler: (_r, h) => h.response(openapi() as object).type('application/json') },
-    { method: 'GET', path: '/api/docs', options: { auth: false }, handler: (_r, h) => h.response(page).type('text/html; charset=utf-8') },
-    { method: 'GET', path: '/api/docs/init.js', options: { auth: false }, handler: (_r, h) => h.response(init).type('text/javascript; charset=utf-8') },
+    {
+      method: 'GET',
+      path: '/api/openapi.json',
+      options: { auth: false },
+      handler: (_r, h) => h.response(openapi() as object).type('application/json'),
+    },
+    {
+      method: 'GET',
+      path: '/api/docs',
+      options: { auth: false },
+      handler: (_r, h) => h.response(page).type('text/html; charset=utf-8'),
+    },
+    {
+      method: 'GET',
+      path: '/api/docs/init.js',
+      options: { auth: false },
+      handler: (_r, h) => h.response(init).type('text/javascript; charset=utf-8'),
+    },
     {
       method: 'GET',
       path: '/api/docs/assets/{file}',

@@ -45,7 +45,8 @@ export function registerErrorResponses(server: Server, logger: Logger): void {
       return h.continue
     }
     let message = boom.output.payload.message
-    if (status === 401 && (!boom.message || message === 'Missing authentication')) message = 'Sign in first: send the sb_session cookie or an Authorization: Bearer token'
+    if (status === 401 && (!boom.message || message === 'Missing authentication'))
+      message = 'Sign in first: send the sb_session cookie or an Authorization: Bearer token'
     if (status === 403) message = `Your role may not do this (needs ${neededRole(request.route.settings.auth)})`
     if (status === 404 && message === 'Not Found') message = `No route ${request.method.toUpperCase()} ${request.path}`
     boom.output.payload = body(status, CODE_FOR_STATUS[status] ?? `SB_ERR_HTTP_${status}`, message)
@@ -53,8 +54,21 @@ export function registerErrorResponses(server: Server, logger: Logger): void {
   })
 }
 
-function body(statusCode: number, code: string, message: string, details?: unknown): ErrorBody & Record<string, unknown> {
-  const error = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 429: 'Too Many Requests' }[statusCode] ?? (statusCode >= 500 ? 'Internal Server Error' : 'Error')
+function body(
+  statusCode: number,
+  code: string,
+  message: string,
+  details?: unknown,
+): ErrorBody & Record<string, unknown> {
+  const error =
+    {
+      400: 'Bad Request',
+      401: 'Unauthorized',
+      403: 'Forbidden',
+      404: 'Not Found',
+      409: 'Conflict',
+      429: 'Too Many Requests',
+    }[statusCode] ?? (statusCode >= 500 ? 'Internal Server Error' : 'Error')
   return details === undefined ? { statusCode, error, code, message } : { statusCode, error, code, message, details }
 }
 

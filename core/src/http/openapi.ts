@@ -56,12 +56,16 @@ export function buildOpenApi(server: Server, info: { version: string }) {
         ? { description: 'Success', content: { 'application/json': { schema: jsonSchema(meta.response, 'output') } } }
         : { description: 'Success' },
     }
-    const errorRef = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } })
+    const errorRef = (description: string) => ({
+      description,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    })
     if (!meta.response && meta.status === 200) {
       delete responses['200']
       responses['204'] = { description: 'Done (no content)' }
     }
-    if (meta.params || meta.query || meta.payload) responses['400'] = errorRef('Invalid input: every wrong field is listed in details')
+    if (meta.params || meta.query || meta.payload)
+      responses['400'] = errorRef('Invalid input: every wrong field is listed in details')
     if (meta.access !== 'public') {
       responses['401'] = errorRef('Not signed in')
       if (meta.access !== 'authenticated') responses['403'] = errorRef(`Signed in without role ${meta.access}`)
@@ -71,14 +75,28 @@ export function buildOpenApi(server: Server, info: { version: string }) {
     paths[route.path]![route.method] = {
       operationId: `${route.method}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
       summary: meta.summary,
-      description: [meta.description, meta.access === 'public' ? 'Public.' : meta.access === 'authenticated' ? 'Any signed-in user.' : `Needs role **${meta.access}** or above.`]
+      description: [
+        meta.description,
+        meta.access === 'public'
+          ? 'Public.'
+          : meta.access === 'authenticated'
+            ? 'Any signed-in user.'
+            : `Needs role **${meta.access}** or above.`,
+      ]
         .filter(Boolean)
         .join('\n\n'),
       tags: meta.tags,
       'x-switchboard-access': meta.access,
       security: meta.access === 'public' ? [] : [{ bearerAuth: [] }, { cookieAuth: [] }],
       parameters: [...parametersOf(meta.params, 'path'), ...parametersOf(meta.query, 'query')],
-      ...(meta.payload ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(meta.payload, 'input') } } } } : {}),
+      ...(meta.payload
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: jsonSchema(meta.payload, 'input') } },
+            },
+          }
+        : {}),
       responses,
     }
   }
@@ -87,7 +105,8 @@ export function buildOpenApi(server: Server, info: { version: string }) {
     info: {
       title: 'Switchboard API',
       version: info.version,
-      description: 'REST API of Switchboard, the self-hosted contact center. Sign in with POST /api/v1/auth/login, then send `Authorization: Bearer <token>`.',
+      description:
+        'REST API of Switchboard, the self-hosted contact center. Sign in with POST /api/v1/auth/login, then send `Authorization: Bearer <token>`.',
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     servers: [{ url: '/' }],

@@ -43,7 +43,11 @@ export async function createInfra({ db, logger, redis }: InfraOptions): Promise<
   const connect = () => {
     // maxRetriesPerRequest: null is what BullMQ workers need; commands wait for a reconnect
     // instead of failing while Redis restarts.
-    const client = new Redis(redis.url, { maxRetriesPerRequest: null, lazyConnect: true, connectionName: 'switchboard' })
+    const client = new Redis(redis.url, {
+      maxRetriesPerRequest: null,
+      lazyConnect: true,
+      connectionName: 'switchboard',
+    })
     client.on('error', () => undefined)
     connections.push(client)
     return client
@@ -54,7 +58,11 @@ export async function createInfra({ db, logger, redis }: InfraOptions): Promise<
     await Promise.all([main.connect(), subscriber.connect()])
   } catch (error) {
     for (const c of connections) c.disconnect()
-    throw operationalError(ErrorCode.REDIS_UNAVAILABLE, `Cannot connect to Redis at ${redactUrl(redis.url)}: ${(error as Error).message}`, { cause: error })
+    throw operationalError(
+      ErrorCode.REDIS_UNAVAILABLE,
+      `Cannot connect to Redis at ${redactUrl(redis.url)}: ${(error as Error).message}`,
+      { cause: error },
+    )
   }
   const bus = createRedisBus(main, subscriber, redis.prefix, onBusError)
   const scheduler = createBullmqScheduler(connect, redis.prefix, onJobError)
@@ -66,7 +74,10 @@ export async function createInfra({ db, logger, redis }: InfraOptions): Promise<
     scheduler,
     async redisStatus() {
       try {
-        await Promise.race([main.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000))])
+        await Promise.race([
+          main.ping(),
+          new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000)),
+        ])
         return 'ok'
       } catch {
         return 'down'

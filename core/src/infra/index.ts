@@ -1,3 +1,15 @@
 export { createInfra } from './create-infra.js'
 export type { InfraOptions } from './create-infra.js'
-export type { Cache, EventBus, EventHandler, Infra, JobHandler, JobRecord, JobStatus, Lock, LockManager, ScheduleInput, Scheduler } from './types.js'
+export type {
+  Cache,
+  EventBus,
+  EventHandler,
+  Infra,
+  JobHandler,
+  JobRecord,
+  JobStatus,
+  Lock,
+  LockManager,
+  ScheduleInput,
+  Scheduler,
+} from './types.js'

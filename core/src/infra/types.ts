@@ -1,8 +1,10 @@
+import { ErrorCode, userError } from '../errors/index.js'
+
 /**
  * State shared between Switchboard instances goes through these four small interfaces, each
  * with an in-process implementation (one instance; the default) and a Redis one (several
  * instances behind a load balancer). No module keeps cross-request state anywhere else.
- * One contract test suite (contract.test.ts) runs against both.
+ * One contract test suite (infra-contract.test.ts) runs against both.
  */
 
 /** Publish/subscribe of domain events. Delivery is asynchronous and at-most-once per subscriber. */
@@ -62,7 +64,10 @@ export interface ScheduleInput {
   /** when to run; a Date, or milliseconds from now */
   runAt: Date | number
   payload?: unknown
-  /** de-duplication key: scheduling a key that is still pending replaces that job */
+  /**
+   * de-duplication key: scheduling a key that is still pending replaces that job; while the
+   * key's job is running, scheduling it again is refused with SB_ERR_CONFLICT
+   */
   key?: string
   maxAttempts?: number
 }
@@ -96,6 +101,14 @@ export interface Infra {
   /** for /health: null when there is no Redis */
   redisStatus(): Promise<'ok' | 'down' | null>
   close(): Promise<void>
+}
+
+export function keyIsRunning(key: string) {
+  return userError(
+    ErrorCode.CONFLICT,
+    `The job with key "${key}" is running now; schedule it again once it has finished`,
+    { status: 409 },
+  )
 }
 
 /** Exponential backoff for job retries: 1 s, 2 s, 4 s … capped at 1 h. */

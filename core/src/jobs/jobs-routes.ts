@@ -28,7 +28,11 @@ export function jobsRoutes(scheduler: Scheduler): ServerRoute[] {
       access: 'supervisor',
       tags,
       summary: 'Scheduled jobs, latest run time first',
-      query: z.strictObject({ status: z.enum(statuses).optional(), type: z.string().max(100).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      query: z.strictObject({
+        status: z.enum(statuses).optional(),
+        type: z.string().max(100).optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(100),
+      }),
       response: z.array(jobDto),
       handler: async ({ query }) => scheduler.list(query),
     }),
@@ -54,7 +58,8 @@ export function jobsRoutes(scheduler: Scheduler): ServerRoute[] {
       summary: 'Cancel a pending job',
       params: idParams,
       async handler({ params }) {
-        if (!(await scheduler.cancel(params.id))) throw userError(ErrorCode.NOT_FOUND, `No pending job ${params.id}`, { status: 404 })
+        if (!(await scheduler.cancel(params.id)))
+          throw userError(ErrorCode.NOT_FOUND, `No pending job ${params.id}`, { status: 404 })
         return undefined
       },
     }),

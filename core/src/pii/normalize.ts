@@ -5,9 +5,13 @@ import { ErrorCode, userError } from '../errors/index.js'
 export function normalizePhone(input: string, defaultRegion: string): string {
   const parsed = parsePhoneNumberFromString(input.trim(), defaultRegion as CountryCode)
   if (!parsed || !parsed.isPossible()) {
-    throw userError(ErrorCode.VALIDATION, `"${input}" is not a phone number (use the international form, e.g. +86 138 1234 5678)`, {
-      details: [{ path: 'phone', message: 'not a phone number' }],
-    })
+    throw userError(
+      ErrorCode.VALIDATION,
+      `"${input}" is not a phone number (use the international form, e.g. +86 138 1234 5678)`,
+      {
+        details: [{ path: 'phone', message: 'not a phone number' }],
+      },
+    )
   }
   return parsed.number
 }

@@ -25,7 +25,9 @@ describe('PII cipher', () => {
   it('detects tampering', () => {
     const cipher = createPiiCipher([key()], hashKey)
     const parts = cipher.encrypt('contact.email', 'a@b.cn').split('.')
-    parts[4] = Buffer.from('x' + Buffer.from(parts[4]!, 'base64url').toString('latin1').slice(1), 'latin1').toString('base64url')
+    parts[4] = Buffer.from('x' + Buffer.from(parts[4]!, 'base64url').toString('latin1').slice(1), 'latin1').toString(
+      'base64url',
+    )
     expect(() => cipher.decrypt('contact.email', parts.join('.'))).toThrow(/failed authentication/)
   })
 
@@ -36,7 +38,9 @@ describe('PII cipher', () => {
     const rotated = createPiiCipher([newKey, oldKey], hashKey)
     expect(rotated.decrypt('contact.phone', before)).toBe('+8613800138000')
     expect(rotated.keyIdOf(rotated.encrypt('contact.phone', 'x'))).toBe(newKey.id)
-    expect(() => createPiiCipher([newKey], hashKey).decrypt('contact.phone', before)).toThrow(new RegExp(`key "${oldKey.id}", which is not in the keyring`))
+    expect(() => createPiiCipher([newKey], hashKey).decrypt('contact.phone', before)).toThrow(
+      new RegExp(`key "${oldKey.id}", which is not in the keyring`),
+    )
   })
 
   it('hashes deterministically per field with the hash key, so look-ups work across key rotations', () => {
@@ -44,7 +48,9 @@ describe('PII cipher', () => {
     const b = createPiiCipher([key()], hashKey)
     expect(a.hash('phone', '+8613800138000')).toBe(b.hash('phone', '+8613800138000'))
     expect(a.hash('phone', '+8613800138000')).not.toBe(a.hash('email', '+8613800138000'))
-    expect(createPiiCipher([key()], randomBytes(32)).hash('phone', '+8613800138000')).not.toBe(a.hash('phone', '+8613800138000'))
+    expect(createPiiCipher([key()], randomBytes(32)).hash('phone', '+8613800138000')).not.toBe(
+      a.hash('phone', '+8613800138000'),
+    )
   })
 })
 

@@ -19,12 +19,17 @@ export interface PiiCipher {
   keyIdOf(stored: string): string
 }
 
-export type PiiField = 'contact.name' | 'contact.email' | 'contact.phone' | 'contact.address' | 'identity.address' | 'plugin.secrets'
+export type PiiField =
+  'contact.name' | 'contact.email' | 'contact.phone' | 'contact.address' | 'identity.address' | 'plugin.secrets'
 export type PiiHashField = 'email' | 'phone' | `identity:${string}`
 
 export function createPiiCipher(keys: Array<{ id: string; key: Buffer }>, hashKey: Buffer): PiiCipher {
   const active = keys[0]
-  if (!active) throw userError(ErrorCode.PII_KEY_MISSING, 'No PII encryption key is configured (SWITCHBOARD_PII_KEYS or secrets.json)')
+  if (!active)
+    throw userError(
+      ErrorCode.PII_KEY_MISSING,
+      'No PII encryption key is configured (SWITCHBOARD_PII_KEYS or secrets.json)',
+    )
   const byId = new Map(keys.map((k) => [k.id, k.key]))
 
   return {
@@ -34,15 +39,25 @@ export function createPiiCipher(keys: Array<{ id: string; key: Buffer }>, hashKe
       const cipher = createCipheriv('aes-256-gcm', active.key, iv)
       cipher.setAAD(Buffer.from(field))
       const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()])
-      return ['v1', active.id, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join('.')
+      return [
+        'v1',
+        active.id,
+        iv.toString('base64url'),
+        cipher.getAuthTag().toString('base64url'),
+        ciphertext.toString('base64url'),
+      ].join('.')
     },
     decrypt(field, stored) {
       const parts = stored.split('.')
-      if (parts.length !== 5 || parts[0] !== 'v1') throw unexpectedError(ErrorCode.PII_DECRYPT_FAILED, `A ${field} value is not in the v1 encrypted format`)
+      if (parts.length !== 5 || parts[0] !== 'v1')
+        throw unexpectedError(ErrorCode.PII_DECRYPT_FAILED, `A ${field} value is not in the v1 encrypted format`)
       const [, keyId, iv, tag, ciphertext] = parts as [string, string, string, string, string]
       const key = byId.get(keyId)
       if (!key) {
-        throw operationalError(ErrorCode.PII_KEY_MISSING, `A ${field} value was encrypted with key "${keyId}", which is not in the keyring; restore that key to SWITCHBOARD_PII_KEYS or secrets.json`)
+        throw operationalError(
+          ErrorCode.PII_KEY_MISSING,
+          `A ${field} value was encrypted with key "${keyId}", which is not in the keyring; restore that key to SWITCHBOARD_PII_KEYS or secrets.json`,
+        )
       }
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'))
@@ -50,7 +65,11 @@ export function createPiiCipher(keys: Array<{ id: string; key: Buffer }>, hashKe
         decipher.setAuthTag(Buffer.from(tag, 'base64url'))
         return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8')
       } catch (error) {
-        throw unexpectedError(ErrorCode.PII_DECRYPT_FAILED, `A ${field} value failed authentication with key "${keyId}" (tampered, or the wrong key)`, { cause: error })
+        throw unexpectedError(
+          ErrorCode.PII_DECRYPT_FAILED,
+          `A ${field} value failed authentication with key "${keyId}" (tampered, or the wrong key)`,
+          { cause: error },
+        )
       }
     },
     hash(field, normalized) {

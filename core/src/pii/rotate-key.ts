@@ -23,29 +23,56 @@ interface EncryptedTable {
 const tables: EncryptedTable[] = [
   {
     table: 'Contact',
-    fields: { nameEnc: 'contact.name', emailEnc: 'contact.email', phoneEnc: 'contact.phone', addressEnc: 'contact.address' },
+    fields: {
+      nameEnc: 'contact.name',
+      emailEnc: 'contact.email',
+      phoneEnc: 'contact.phone',
+      addressEnc: 'contact.address',
+    },
     count: (db) => db.contact.count(),
     page: (db, afterId, size) =>
-      db.contact.findMany({ where: afterId ? { id: { gt: afterId } } : {}, orderBy: { id: 'asc' }, take: size, select: { id: true, nameEnc: true, emailEnc: true, phoneEnc: true, addressEnc: true } }),
+      db.contact.findMany({
+        where: afterId ? { id: { gt: afterId } } : {},
+        orderBy: { id: 'asc' },
+        take: size,
+        select: { id: true, nameEnc: true, emailEnc: true, phoneEnc: true, addressEnc: true },
+      }),
     update: (tx, id, data) => tx.contact.update({ where: { id }, data }),
   },
   {
     table: 'ContactIdentity',
     fields: { addressEnc: 'identity.address' },
     count: (db) => db.contactIdentity.count(),
-    page: (db, afterId, size) => db.contactIdentity.findMany({ where: afterId ? { id: { gt: afterId } } : {}, orderBy: { id: 'asc' }, take: size, select: { id: true, addressEnc: true } }),
+    page: (db, afterId, size) =>
+      db.contactIdentity.findMany({
+        where: afterId ? { id: { gt: afterId } } : {},
+        orderBy: { id: 'asc' },
+        take: size,
+        select: { id: true, addressEnc: true },
+      }),
     update: (tx, id, data) => tx.contactIdentity.update({ where: { id }, data }),
   },
   {
     table: 'Plugin',
     fields: { secretsEnc: 'plugin.secrets' },
     count: (db) => db.plugin.count(),
-    page: (db, afterId, size) => db.plugin.findMany({ where: afterId ? { id: { gt: afterId } } : {}, orderBy: { id: 'asc' }, take: size, select: { id: true, secretsEnc: true } }),
+    page: (db, afterId, size) =>
+      db.plugin.findMany({
+        where: afterId ? { id: { gt: afterId } } : {},
+        orderBy: { id: 'asc' },
+        take: size,
+        select: { id: true, secretsEnc: true },
+      }),
     update: (tx, id, data) => tx.plugin.update({ where: { id }, data }),
   },
 ]
 
-export async function reencryptAll(db: Db, cipher: PiiCipher, onProgress?: (p: RotationProgress) => void, batchSize = 200): Promise<{ reencrypted: number }> {
+export async function reencryptAll(
+  db: Db,
+  cipher: PiiCipher,
+  onProgress?: (p: RotationProgress) => void,
+  batchSize = 200,
+): Promise<{ reencrypted: number }> {
   let reencrypted = 0
   for (const t of tables) {
     const total = await t.count(db)
@@ -72,7 +99,11 @@ export async function reencryptAll(db: Db, cipher: PiiCipher, onProgress?: (p: R
 }
 
 /** How many stored values each key id encrypts (to see whether an old key is still needed). */
-export async function countValuesByKey(db: Db, keyIdOf: (stored: string) => string, batchSize = 500): Promise<Record<string, number>> {
+export async function countValuesByKey(
+  db: Db,
+  keyIdOf: (stored: string) => string,
+  batchSize = 500,
+): Promise<Record<string, number>> {
   const counts: Record<string, number> = {}
   for (const t of tables) {
     let afterId: string | undefined
@@ -91,7 +122,11 @@ export async function countValuesByKey(db: Db, keyIdOf: (stored: string) => stri
   return counts
 }
 
-function reencryptRow(row: Record<string, unknown>, fields: Partial<Record<string, PiiField>>, cipher: PiiCipher): Record<string, string> {
+function reencryptRow(
+  row: Record<string, unknown>,
+  fields: Partial<Record<string, PiiField>>,
+  cipher: PiiCipher,
+): Record<string, string> {
   const data: Record<string, string> = {}
   for (const [column, field] of Object.entries(fields)) {
     const value = row[column]

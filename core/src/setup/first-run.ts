@@ -13,12 +13,18 @@ export interface FirstRunResult {
  * What a brand-new install needs: the first admin (with a random password, shown once) and,
  * unless turned off, the demo data. Running it again on an initialised install does nothing.
  */
-export async function runFirstRunSetup(app: App, options: { adminEmail?: string; adminPassword?: string; demo: boolean }): Promise<FirstRunResult> {
+export async function runFirstRunSetup(
+  app: App,
+  options: { adminEmail?: string; adminPassword?: string; demo: boolean },
+): Promise<FirstRunResult> {
   // several instances starting together on a new database: one sets up, the others then find it done
   return app.infra.locks.withLock('setup.first-run', { ttlMs: 120_000, waitMs: 120_000 }, () => setUp(app, options))
 }
 
-async function setUp(app: App, options: { adminEmail?: string; adminPassword?: string; demo: boolean }): Promise<FirstRunResult> {
+async function setUp(
+  app: App,
+  options: { adminEmail?: string; adminPassword?: string; demo: boolean },
+): Promise<FirstRunResult> {
   const result: FirstRunResult = {}
   const actor = systemActor('setup')
   if ((await app.db.user.count()) === 0) {

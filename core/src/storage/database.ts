@@ -3,8 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3'
 import { PrismaPg } from '@prisma/adapter-pg'
 import type { Config } from '../config/index.js'
-import { PrismaClient as SqliteClient } from '../generated/prisma/sqlite/client.js'
-import { PrismaClient as PostgresClient } from '../generated/prisma/postgresql/client.js'
+import type { PrismaClient as SqliteClient } from '../generated/prisma/sqlite/client.js'
 
 /**
  * The Prisma client the modules use. Both generated clients have the same models; the code is
@@ -30,13 +29,16 @@ export function databaseTarget(config: Pick<Config, 'database' | 'data'>): Datab
 export async function openDatabase(target: DatabaseTarget): Promise<Db> {
   if (target.provider === 'sqlite') {
     mkdirSync(dirname(target.file), { recursive: true })
-    const db = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: target.file, timeout: 10_000 }) })
+    // each generated client is loaded only when used: the other one costs memory for nothing
+    const { PrismaClient } = await import('../generated/prisma/sqlite/client.js')
+    const db = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: target.file, timeout: 10_000 }) })
     // WAL is set once per file by the migration runner; synchronous=NORMAL is safe in WAL
     // mode against process crashes (kill -9) and much faster than FULL.
     await db.$executeRawUnsafe('PRAGMA synchronous = NORMAL')
     return db
   }
-  const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: target.url, max: 10 }) })
+  const { PrismaClient } = await import('../generated/prisma/postgresql/client.js')
+  const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url, max: 10 }) })
   return client as unknown as Db
 }
 

@@ -17,7 +17,11 @@ async function freshTarget() {
   return databaseTarget({ database: { url: testDb.url, migrateOnStart: true }, data: { dir: testDb.dataDir } })
 }
 
-const migration = (name: string, sql: string): Migration => ({ name, sql, checksum: createHash('sha256').update(sql).digest('hex') })
+const migration = (name: string, sql: string): Migration => ({
+  name,
+  sql,
+  checksum: createHash('sha256').update(sql).digest('hex'),
+})
 
 describe('migrations', () => {
   it('apply to an empty database once, and are recorded in _prisma_migrations with their SHA-256', async () => {
@@ -29,10 +33,12 @@ describe('migrations', () => {
     expect(second).toEqual({ applied: [], alreadyApplied: all.length, modified: [] })
 
     const db = await openDatabase(target)
-    const rows = await db.$queryRawUnsafe<Array<{ migration_name: string; checksum: string; applied_steps_count: number | bigint }>>(
-      'SELECT migration_name, checksum, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name',
+    const rows = await db.$queryRawUnsafe<
+      Array<{ migration_name: string; checksum: string; applied_steps_count: number | bigint }>
+    >('SELECT migration_name, checksum, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name')
+    expect(rows.map((r) => [r.migration_name, r.checksum, Number(r.applied_steps_count)])).toEqual(
+      all.map((m) => [m.name, m.checksum, 1]),
     )
-    expect(rows.map((r) => [r.migration_name, r.checksum, Number(r.applied_steps_count)])).toEqual(all.map((m) => [m.name, m.checksum, 1]))
     expect(await db.user.count()).toBe(0)
     await db.$disconnect()
   })
@@ -41,11 +47,18 @@ describe('migrations', () => {
     const target = await freshTarget()
     const base = readMigrations(target.provider)
     await migrateDatabase(target)
-    const broken = migration('29990101000000_broken', 'CREATE TABLE "Half" ("id" INTEGER PRIMARY KEY);\nTHIS IS NOT SQL;')
-    await expect(migrateDatabase(target, { migrations: [...base, broken] })).rejects.toThrow(/Migration 29990101000000_broken failed and was rolled back/)
+    const broken = migration(
+      '29990101000000_broken',
+      'CREATE TABLE "Half" ("id" INTEGER PRIMARY KEY);\nTHIS IS NOT SQL;',
+    )
+    await expect(migrateDatabase(target, { migrations: [...base, broken] })).rejects.toThrow(
+      /Migration 29990101000000_broken failed and was rolled back/,
+    )
     const db = await openDatabase(target)
     await expect(db.$queryRawUnsafe('SELECT * FROM "Half"')).rejects.toThrow()
-    const names = await db.$queryRawUnsafe<Array<{ migration_name: string }>>('SELECT migration_name FROM "_prisma_migrations"')
+    const names = await db.$queryRawUnsafe<Array<{ migration_name: string }>>(
+      'SELECT migration_name FROM "_prisma_migrations"',
+    )
     expect(names.map((n) => n.migration_name)).not.toContain(broken.name)
     await db.$disconnect()
     // the fixed migration then applies normally

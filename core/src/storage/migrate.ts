@@ -65,7 +65,10 @@ export interface MigrateOptions {
   migrations?: Migration[]
 }
 
-export async function migrateDatabase(target: DatabaseTarget, { onApply, migrations = readMigrations(target.provider) }: MigrateOptions = {}): Promise<MigrationResult> {
+export async function migrateDatabase(
+  target: DatabaseTarget,
+  { onApply, migrations = readMigrations(target.provider) }: MigrateOptions = {},
+): Promise<MigrationResult> {
   const driver = target.provider === 'sqlite' ? sqliteDriver(target.file) : await postgresDriver(target.url)
   try {
     await driver.ensureTable()
@@ -85,7 +88,11 @@ export async function migrateDatabase(target: DatabaseTarget, { onApply, migrati
       try {
         await driver.applyInTransaction(migration)
       } catch (error) {
-        throw operationalError(ErrorCode.MIGRATION_FAILED, `Migration ${migration.name} failed and was rolled back: ${(error as Error).message}`, { cause: error })
+        throw operationalError(
+          ErrorCode.MIGRATION_FAILED,
+          `Migration ${migration.name} failed and was rolled back: ${(error as Error).message}`,
+          { cause: error },
+        )
       }
     }
     return { applied: pending.map((m) => m.name), alreadyApplied: done.size, modified }
@@ -105,7 +112,9 @@ function sqliteDriver(file: string): MigrationDriver {
         "started_at" DATETIME NOT NULL DEFAULT current_timestamp, "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0)`)
     },
     async appliedRows() {
-      return db.prepare('SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"').all() as AppliedRow[]
+      return db
+        .prepare('SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"')
+        .all() as AppliedRow[]
     },
     async applyInTransaction(migration) {
       db.transaction(() => {
@@ -130,7 +139,11 @@ async function postgresDriver(url: string): Promise<MigrationDriver> {
   try {
     await client.connect()
   } catch (error) {
-    throw operationalError(ErrorCode.DATABASE_UNAVAILABLE, `Cannot connect to PostgreSQL at ${redactUrl(url)}: ${(error as Error).message}`, { cause: error })
+    throw operationalError(
+      ErrorCode.DATABASE_UNAVAILABLE,
+      `Cannot connect to PostgreSQL at ${redactUrl(url)}: ${(error as Error).message}`,
+      { cause: error },
+    )
   }
   await client.query('SELECT pg_advisory_lock($1)', [PRISMA_MIGRATE_LOCK])
   return {
@@ -141,7 +154,9 @@ async function postgresDriver(url: string): Promise<MigrationDriver> {
         "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(), "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`)
     },
     async appliedRows() {
-      return (await client.query('SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"')).rows as AppliedRow[]
+      return (
+        await client.query('SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"')
+      ).rows as AppliedRow[]
     },
     async applyInTransaction(migration) {
       await client.query('BEGIN')

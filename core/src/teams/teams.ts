@@ -26,12 +26,20 @@ const teamPatch = z
 const idParams = z.strictObject({ id: z.string().min(1).max(64) })
 const memberParams = z.strictObject({ id: z.string().min(1).max(64), userId: z.string().min(1).max(64) })
 
-const include = { members: { include: { user: { select: { id: true, email: true, name: true, role: true } } } } } as const
+const include = {
+  members: { include: { user: { select: { id: true, email: true, name: true, role: true } } } },
+} as const
 
 export type TeamsService = ReturnType<typeof createTeamsService>
 
 export function createTeamsService(db: Db, audit: AuditLog) {
-  const view = (t: { id: string; name: string; description: string; createdAt: Date; members: Array<{ user: TeamView['members'][number] }> }): TeamView => ({
+  const view = (t: {
+    id: string
+    name: string
+    description: string
+    createdAt: Date
+    members: Array<{ user: TeamView['members'][number] }>
+  }): TeamView => ({
     id: t.id,
     name: t.name,
     description: t.description,
@@ -40,7 +48,8 @@ export function createTeamsService(db: Db, audit: AuditLog) {
   })
   const assertNameFree = async (name: string, exceptId?: string) => {
     const existing = await db.team.findUnique({ where: { name } })
-    if (existing && existing.id !== exceptId) throw userError(ErrorCode.TEAM_NAME_TAKEN, `A team named "${name}" already exists`, { status: 409 })
+    if (existing && existing.id !== exceptId)
+      throw userError(ErrorCode.TEAM_NAME_TAKEN, `A team named "${name}" already exists`, { status: 409 })
   }
   const get = async (id: string) => {
     const team = await db.team.findUnique({ where: { id }, include })
@@ -56,7 +65,12 @@ export function createTeamsService(db: Db, audit: AuditLog) {
       const data = parseInput(teamInput, input)
       await assertNameFree(data.name)
       const team = await db.team.create({ data, include })
-      await audit.record(actor, { action: 'team.create', targetType: 'team', targetId: team.id, details: { name: team.name } })
+      await audit.record(actor, {
+        action: 'team.create',
+        targetType: 'team',
+        targetId: team.id,
+        details: { name: team.name },
+      })
       return view(team)
     },
     async update(actor: Actor, id: string, change: z.infer<typeof teamPatch>) {
@@ -69,18 +83,29 @@ export function createTeamsService(db: Db, audit: AuditLog) {
     async remove(actor: Actor, id: string) {
       const team = await get(id)
       await db.team.delete({ where: { id } })
-      await audit.record(actor, { action: 'team.delete', targetType: 'team', targetId: id, details: { name: team.name } })
+      await audit.record(actor, {
+        action: 'team.delete',
+        targetType: 'team',
+        targetId: id,
+        details: { name: team.name },
+      })
     },
     async addMember(actor: Actor, id: string, userId: string) {
       await get(id)
-      if (!(await db.user.findUnique({ where: { id: userId } }))) throw userError(ErrorCode.NOT_FOUND, `No user ${userId}`, { status: 404 })
-      await db.teamMember.upsert({ where: { teamId_userId: { teamId: id, userId } }, create: { teamId: id, userId }, update: {} })
+      if (!(await db.user.findUnique({ where: { id: userId } })))
+        throw userError(ErrorCode.NOT_FOUND, `No user ${userId}`, { status: 404 })
+      await db.teamMember.upsert({
+        where: { teamId_userId: { teamId: id, userId } },
+        create: { teamId: id, userId },
+        update: {},
+      })
       await audit.record(actor, { action: 'team.add-member', targetType: 'team', targetId: id, details: { userId } })
       return get(id)
     },
     async removeMember(actor: Actor, id: string, userId: string) {
       const removed = await db.teamMember.deleteMany({ where: { teamId: id, userId } })
-      if (removed.count === 0) throw userError(ErrorCode.NOT_FOUND, `User ${userId} is not a member of team ${id}`, { status: 404 })
+      if (removed.count === 0)
+        throw userError(ErrorCode.NOT_FOUND, `User ${userId} is not a member of team ${id}`, { status: 404 })
       await audit.record(actor, { action: 'team.remove-member', targetType: 'team', targetId: id, details: { userId } })
       return get(id)
     },
@@ -91,8 +116,25 @@ const tags = ['teams']
 
 export function teamsRoutes(teams: TeamsService): ServerRoute[] {
   return [
-    defineRoute({ method: 'GET', path: '/api/v1/teams', access: 'agent', tags, summary: 'List teams with their members', response: z.array(teamDto), handler: async () => teams.list() }),
-    defineRoute({ method: 'GET', path: '/api/v1/teams/{id}', access: 'agent', tags, summary: 'One team', params: idParams, response: teamDto, handler: async ({ params }) => teams.get(params.id) }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/teams',
+      access: 'agent',
+      tags,
+      summary: 'List teams with their members',
+      response: z.array(teamDto),
+      handler: async () => teams.list(),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/teams/{id}',
+      access: 'agent',
+      tags,
+      summary: 'One team',
+      params: idParams,
+      response: teamDto,
+      handler: async ({ params }) => teams.get(params.id),
+    }),
     defineRoute({
       method: 'POST',
       path: '/api/v1/teams',

@@ -18,7 +18,10 @@ export const userDto = z.object({
 export type UserView = z.infer<typeof userDto>
 
 export const createUserInput = z.strictObject({
-  email: z.email().max(254).transform((e) => e.trim().toLowerCase()),
+  email: z
+    .email()
+    .max(254)
+    .transform((e) => e.trim().toLowerCase()),
   name: z.string().trim().min(1).max(100).optional(),
   password,
   role: roleSchema,
@@ -48,11 +51,17 @@ export const updateProfileInput = z
     currentPassword: z.string().max(1024),
   })
   .partial()
-  .refine((v) => !v.password || v.currentPassword, { message: 'give currentPassword to set a new password', path: ['currentPassword'] })
+  .refine((v) => !v.password || v.currentPassword, {
+    message: 'give currentPassword to set a new password',
+    path: ['currentPassword'],
+  })
 
 export const listUsersQuery = z.strictObject({
   role: roleSchema.optional(),
-  active: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  active: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   teamId: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 })

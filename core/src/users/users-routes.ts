@@ -46,7 +46,8 @@ export function usersRoutes(users: UsersService): ServerRoute[] {
       access: 'admin',
       tags,
       summary: 'Change a user: name, role, language, password, teams, or deactivate (active: false)',
-      description: 'A new password, a role change or a deactivation ends the user’s current logins. The last active admin cannot be demoted or deactivated.',
+      description:
+        'A new password, a role change or a deactivation ends the user’s current logins. The last active admin cannot be demoted or deactivated.',
       params: idParams,
       payload: updateUserInput,
       response: userDto,
@@ -60,7 +61,8 @@ export function usersRoutes(users: UsersService): ServerRoute[] {
       summary: 'Change your own name, language or password',
       payload: updateProfileInput,
       response: userDto,
-      handler: async ({ payload, credentials }) => users.updateProfile(credentials!.user.id, credentials!.sessionId, payload),
+      handler: async ({ payload, credentials }) =>
+        users.updateProfile(credentials!.user.id, credentials!.sessionId, payload),
     }),
   ]
 }

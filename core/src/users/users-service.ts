@@ -7,7 +7,9 @@ import type { Db } from '../storage/index.js'
 import { createUserInput, type CreateUserInput, type UpdateUserInput, type UserView } from './user-dto.js'
 
 const withTeams = { teams: { include: { team: { select: { id: true, name: true } } } } } as const
-type UserRow = Awaited<ReturnType<Db['user']['findFirstOrThrow']>> & { teams: Array<{ team: { id: string; name: string } }> }
+type UserRow = Awaited<ReturnType<Db['user']['findFirstOrThrow']>> & {
+  teams: Array<{ team: { id: string; name: string } }>
+}
 
 function toView(u: UserRow): UserView {
   return {
@@ -25,11 +27,24 @@ function toView(u: UserRow): UserView {
 
 export type UsersService = ReturnType<typeof createUsersService>
 
-export function createUsersService({ db, audit, auth, passwordCost }: { db: Db; audit: AuditLog; auth: AuthService; passwordCost: number }) {
+export function createUsersService({
+  db,
+  audit,
+  auth,
+  passwordCost,
+}: {
+  db: Db
+  audit: AuditLog
+  auth: AuthService
+  passwordCost: number
+}) {
   async function assertTeamsExist(teamIds: string[]) {
     if (teamIds.length === 0) return
     const found = await db.team.count({ where: { id: { in: teamIds } } })
-    if (found !== new Set(teamIds).size) throw userError(ErrorCode.VALIDATION, 'teamIds names a team that does not exist', { details: [{ path: 'teamIds', message: 'unknown team' }] })
+    if (found !== new Set(teamIds).size)
+      throw userError(ErrorCode.VALIDATION, 'teamIds names a team that does not exist', {
+        details: [{ path: 'teamIds', message: 'unknown team' }],
+      })
   }
 
   /** Refuses a change that would leave no active admin (nobody could administer the install). */
@@ -39,7 +54,10 @@ export function createUsersService({ db, audit, auth, passwordCost }: { db: Db; 
     const user = await db.user.findUnique({ where: { id: userId } })
     if (user?.role !== 'admin' || !user.active) return
     const admins = await db.user.count({ where: { role: 'admin', active: true } })
-    if (admins <= 1) throw userError(ErrorCode.LAST_ADMIN, 'This is the last active admin; make another user admin first', { status: 409 })
+    if (admins <= 1)
+      throw userError(ErrorCode.LAST_ADMIN, 'This is the last active admin; make another user admin first', {
+        status: 409,
+      })
   }
 
   return {
@@ -47,7 +65,10 @@ export function createUsersService({ db, audit, auth, passwordCost }: { db: Db; 
       const data = parseInput(createUserInput, input)
       await assertTeamsExist(data.teamIds)
       if (await db.user.findUnique({ where: { email: data.email } })) {
-        throw userError(ErrorCode.EMAIL_TAKEN, `A user with email ${data.email} already exists`, { status: 409, details: [{ path: 'email', message: 'taken' }] })
+        throw userError(ErrorCode.EMAIL_TAKEN, `A user with email ${data.email} already exists`, {
+          status: 409,
+          details: [{ path: 'email', message: 'taken' }],
+        })
       }
       const passwordHash = await hashPassword(data.password, passwordCost)
       const user = await db.$transaction(async (tx) => {
@@ -62,7 +83,16 @@ export function createUsersService({ db, audit, auth, passwordCost }: { db: Db; 
           },
           include: withTeams,
         })
-        await audit.record(actor, { action: 'user.create', targetType: 'user', targetId: created.id, details: { email: created.email, role: created.role } }, tx as Db)
+        await audit.record(
+          actor,
+          {
+            action: 'user.create',
+            targetType: 'user',
+            targetId: created.id,
+            details: { email: created.email, role: created.role },
+          },
+          tx as Db,
+        )
         return created
       })
       return toView(user)
@@ -70,7 +100,11 @@ export function createUsersService({ db, audit, auth, passwordCost }: { db: Db; 
 
     async list(filter: { role?: string; active?: boolean; teamId?: string; limit: number }): Promise<UserView[]> {
       const rows = await db.user.findMany({
-        where: { role: filter.role, active: filter.active, teams: filter.teamId ? { some: { teamId: filter.teamId } } : undefined },
+        where: {
+          role: filter.role,
+          active: filter.active,
+          teams: filter.teamId ? { some: { teamId: filter.teamId } } : undefined,
+        },
         orderBy: { email: 'asc' },
         take: filter.limit,
         include: withTeams,
@@ -104,7 +138,16 @@ export function createUsersService({ db, audit, auth, passwordCost }: { db: Db; 
           include: withTeams,
         })
         const changed = Object.keys(change).map((k) => (k === 'password' ? 'password (changed)' : k))
-        await audit.record(actor, { action: 'user.update', targetType: 'user', targetId: id, details: { changed, role: change.role, active: change.active } }, tx as Db)
+        await audit.record(
+          actor,
+          {
+            action: 'user.update',
+            targetType: 'user',
+            targetId: id,
+            details: { changed, role: change.role, active: change.active },
+          },
+          tx as Db,
+        )
         return row
       })
       // a new password, a lost role or a deactivation must not leave old logins working
@@ -113,16 +156,27 @@ export function createUsersService({ db, audit, auth, passwordCost }: { db: Db; 
     },
 
     /** A user changing their own name, language or password (the current password is required for a new one). */
-    async updateProfile(userId: string, sessionId: string | undefined, change: { name?: string; locale?: string; password?: string; currentPassword?: string }) {
+    async updateProfile(
+      userId: string,
+      sessionId: string | undefined,
+      change: { name?: string; locale?: string; password?: string; currentPassword?: string },
+    ) {
       const user = await db.user.findUniqueOrThrow({ where: { id: userId } })
       if (change.password) {
         if (!change.currentPassword || !(await verifyPassword(change.currentPassword, user.passwordHash))) {
-          throw userError(ErrorCode.INVALID_CREDENTIALS, 'currentPassword is wrong', { status: 400, details: [{ path: 'currentPassword', message: 'wrong password' }] })
+          throw userError(ErrorCode.INVALID_CREDENTIALS, 'currentPassword is wrong', {
+            status: 400,
+            details: [{ path: 'currentPassword', message: 'wrong password' }],
+          })
         }
       }
       const row = await db.user.update({
         where: { id: userId },
-        data: { name: change.name, locale: change.locale, passwordHash: change.password ? await hashPassword(change.password, passwordCost) : undefined },
+        data: {
+          name: change.name,
+          locale: change.locale,
+          passwordHash: change.password ? await hashPassword(change.password, passwordCost) : undefined,
+        },
         include: withTeams,
       })
       if (change.password) await auth.endSessionsOf(userId, sessionId)

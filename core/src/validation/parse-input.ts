@@ -19,7 +19,10 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
   if (parsed.success) return parsed.data
   const details: FieldProblem[] = parsed.error.issues.map((issue) => ({
     in: where,
-    path: issue.path.join('.') || (issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys?.join(', ') : '') || '(root)',
+    path:
+      issue.path.join('.') ||
+      (issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys?.join(', ') : '') ||
+      '(root)',
     message: issue.message,
   }))
   const summary = details.map((d) => `${d.path}: ${d.message}`).join('; ')

@@ -17,7 +17,11 @@ export interface PluginErrorData {
 }
 
 /** Builds an error a plugin can throw; the host rebuilds it from these fields. */
-export function pluginError(code: string, message: string, options: { details?: unknown; retryable?: boolean } = {}): Error & PluginErrorData {
+export function pluginError(
+  code: string,
+  message: string,
+  options: { details?: unknown; retryable?: boolean } = {},
+): Error & PluginErrorData {
   if (!/^[A-Z][A-Z0-9_]{2,63}$/.test(code)) {
     throw new Error(`pluginError: code "${code}" must be UPPER_SNAKE_CASE (e.g. SB_ERR_ORDER_NOT_FOUND)`)
   }

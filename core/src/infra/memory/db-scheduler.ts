@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Db, Prisma } from '../../storage/index.js'
 import type { JobHandler, JobRecord, JobStatus, Scheduler } from '../types.js'
-import { retryDelayMs } from '../types.js'
+import { keyIsRunning, retryDelayMs } from '../types.js'
 
 /** How long a claimed job may run before it is considered orphaned. */
 const LEASE_MS = 5 * 60_000
@@ -39,7 +39,11 @@ export function createDbScheduler(db: Db, onError: (error: unknown, job: JobReco
 
   async function arm(): Promise<void> {
     if (!started) return
-    const next = await db.scheduledJob.findFirst({ where: { status: 'pending' }, orderBy: { runAt: 'asc' }, select: { runAt: true } })
+    const next = await db.scheduledJob.findFirst({
+      where: { status: 'pending' },
+      orderBy: { runAt: 'asc' },
+      select: { runAt: true },
+    })
     if (timer) clearTimeout(timer)
     timer = undefined
     if (!started || !next) return
@@ -56,7 +60,11 @@ export function createDbScheduler(db: Db, onError: (error: unknown, job: JobReco
     try {
       do {
         tickAgain = false
-        const due = await db.scheduledJob.findMany({ where: { status: 'pending', runAt: { lte: new Date() } }, orderBy: { runAt: 'asc' }, take: 50 })
+        const due = await db.scheduledJob.findMany({
+          where: { status: 'pending', runAt: { lte: new Date() } },
+          orderBy: { runAt: 'asc' },
+          take: 50,
+        })
         for (const row of due) {
           if (!started) break
           const claimed = await db.scheduledJob.updateMany({
@@ -81,15 +89,23 @@ export function createDbScheduler(db: Db, onError: (error: unknown, job: JobReco
     try {
       if (!handler) throw new Error(`no handler is defined for job type "${job.type}"`)
       await handler(job)
-      await db.scheduledJob.update({ where: { id: job.id }, data: { status: 'done', finishedAt: new Date(), lockedUntil: null, lastError: null } })
+      await db.scheduledJob.updateMany({
+        where: { id: job.id, status: 'running' },
+        data: { status: 'done', finishedAt: new Date(), lockedUntil: null, lastError: null },
+      })
     } catch (error) {
       onError(error, job)
       const message = error instanceof Error ? error.message : String(error)
       const retry = handler !== undefined && job.attempts < job.maxAttempts
-      await db.scheduledJob.update({
-        where: { id: job.id },
+      await db.scheduledJob.updateMany({
+        where: { id: job.id, status: 'running' },
         data: retry
-          ? { status: 'pending', runAt: new Date(Date.now() + retryDelayMs(job.attempts)), lastError: message, lockedUntil: null }
+          ? {
+              status: 'pending',
+              runAt: new Date(Date.now() + retryDelayMs(job.attempts)),
+              lastError: message,
+              lockedUntil: null,
+            }
           : { status: 'failed', finishedAt: new Date(), lastError: message, lockedUntil: null },
       })
       if (retry) await arm()
@@ -102,7 +118,18 @@ export function createDbScheduler(db: Db, onError: (error: unknown, job: JobReco
     },
     async schedule({ type, runAt, payload = {}, key, maxAttempts = 5 }) {
       const at = typeof runAt === 'number' ? new Date(Date.now() + runAt) : runAt
-      const data = { type, payload: payload as Prisma.InputJsonValue, runAt: at, maxAttempts, status: 'pending', attempts: 0, lastError: null, finishedAt: null }
+      const data = {
+        type,
+        payload: payload as Prisma.InputJsonValue,
+        runAt: at,
+        maxAttempts,
+        status: 'pending',
+        attempts: 0,
+        lastError: null,
+        finishedAt: null,
+      }
+      if (key && (await db.scheduledJob.findUnique({ where: { key }, select: { status: true } }))?.status === 'running')
+        throw keyIsRunning(key)
       const row = key
         ? await db.scheduledJob.upsert({ where: { key }, create: { id: randomUUID(), key, ...data }, update: data })
         : await db.scheduledJob.create({ data: { id: randomUUID(), ...data } })

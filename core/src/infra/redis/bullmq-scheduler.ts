@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import { Queue, Worker, type Job } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { JobHandler, JobRecord, JobStatus, Scheduler } from '../types.js'
-import { retryDelayMs } from '../types.js'
+import { keyIsRunning, retryDelayMs } from '../types.js'
 
 interface JobData {
   key: string | null
@@ -38,7 +38,11 @@ const idForKey = (key: string) => `key-${createHash('sha256').update(key).digest
  * every instance, and each runs on exactly one instance's worker. Retries use the same
  * exponential backoff as the in-process scheduler.
  */
-export function createBullmqScheduler(connection: () => Redis, prefix: string, onError: (error: unknown, job: JobRecord) => void): Scheduler {
+export function createBullmqScheduler(
+  connection: () => Redis,
+  prefix: string,
+  onError: (error: unknown, job: JobRecord) => void,
+): Scheduler {
   const handlers = new Map<string, JobHandler>()
   const queueConnection = connection()
   const queue = new Queue<JobData>('jobs', { connection: queueConnection, prefix: `${prefix}bull` })
@@ -47,16 +51,21 @@ export function createBullmqScheduler(connection: () => Redis, prefix: string, o
 
   async function toRecord(job: Job<JobData>, state?: string): Promise<JobRecord> {
     const s = state ?? (await job.getState())
+    const status = STATUS_OF[s] ?? 'pending'
     return {
       id: job.id!,
       type: job.name,
       key: job.data.key,
       payload: job.data.payload,
       runAt: new Date(job.data.runAt),
-      status: STATUS_OF[s] ?? 'pending',
+      status,
       attempts: job.attemptsStarted ?? job.attemptsMade,
       maxAttempts: job.opts.attempts ?? 1,
-      lastError: job.failedReason || (job.stacktrace?.length ? (job.stacktrace.at(-1) ?? null) : null),
+      // BullMQ keeps the reason of a failed attempt after a retry succeeded; a done job has no error
+      lastError:
+        status === 'done'
+          ? null
+          : job.failedReason || (job.stacktrace?.length ? (job.stacktrace.at(-1) ?? null) : null),
     }
   }
 
@@ -69,16 +78,23 @@ export function createBullmqScheduler(connection: () => Redis, prefix: string, o
       const jobId = key ? idForKey(key) : randomUUID()
       if (key) {
         const existing = await queue.getJob(jobId)
-        if (existing && (await existing.getState()) !== 'active') await existing.remove()
+        if (existing) {
+          if ((await existing.getState()) === 'active') throw keyIsRunning(key)
+          await existing.remove()
+        }
       }
-      const job = await queue.add(type, { key: key ?? null, payload, runAt: at }, {
-        jobId,
-        delay: Math.max(0, at - Date.now()),
-        attempts: maxAttempts,
-        backoff: { type: 'switchboard' },
-        removeOnComplete: { age: 7 * 86_400 },
-        removeOnFail: { age: 30 * 86_400 },
-      })
+      const job = await queue.add(
+        type,
+        { key: key ?? null, payload, runAt: at },
+        {
+          jobId,
+          delay: Math.max(0, at - Date.now()),
+          attempts: maxAttempts,
+          backoff: { type: 'switchboard' },
+          removeOnComplete: { age: 7 * 86_400 },
+          removeOnFail: { age: 30 * 86_400 },
+        },
+      )
       return toRecord(job, 'delayed')
     },
     async cancel(idOrKey) {
@@ -97,9 +113,13 @@ export function createBullmqScheduler(connection: () => Redis, prefix: string, o
       return job ? toRecord(job) : undefined
     },
     async list({ status, type, limit = 100 } = {}) {
-      const types = status ? TYPES_OF[status] : (['delayed', 'waiting', 'prioritized', 'active', 'completed', 'failed'] as const)
+      const types = status
+        ? TYPES_OF[status]
+        : (['delayed', 'waiting', 'prioritized', 'active', 'completed', 'failed'] as const)
       if (types.length === 0) return []
-      const jobs = (await queue.getJobs([...types], 0, type ? 10 * limit : limit - 1)).filter((j): j is Job<JobData> => Boolean(j))
+      const jobs = (await queue.getJobs([...types], 0, type ? 10 * limit : limit - 1)).filter((j): j is Job<JobData> =>
+        Boolean(j),
+      )
       const records = await Promise.all(jobs.filter((j) => !type || j.name === type).map((j) => toRecord(j)))
       return records.sort((a, b) => b.runAt.getTime() - a.runAt.getTime()).slice(0, limit)
     },
@@ -130,6 +150,10 @@ export function createBullmqScheduler(connection: () => Redis, prefix: string, o
     },
     async stop() {
       await worker?.close()
+      // Closing a Queue while its (shared, lazily connecting) connection is still connecting
+      // makes BullMQ's init promise reject with no listener left: an unhandled rejection that
+      // kills the process. Let the connection attempt settle first.
+      await queue.waitUntilReady().catch(() => undefined)
       await queue.close()
       workerConnection?.disconnect()
       queueConnection.disconnect()

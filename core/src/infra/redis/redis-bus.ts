@@ -7,12 +7,17 @@ import { topicMatches } from '../types.js'
  * One subscriber connection per process; local handlers are matched against topics here, so
  * a pattern only needs one Redis PSUBSCRIBE however many handlers share it.
  */
-export function createRedisBus(publisher: Redis, subscriber: Redis, prefix: string, onHandlerError: (error: unknown, topic: string) => void): EventBus {
+export function createRedisBus(
+  publisher: Redis,
+  subscriber: Redis,
+  prefix: string,
+  onHandlerError: (error: unknown, topic: string) => void,
+): EventBus {
   const channelPrefix = `${prefix}bus:`
-  const subscriptions = new Set<{ pattern: string; handler: EventHandler }>()
+  const subscriptions = new Set<{ pattern: string; redisPattern: string; handler: EventHandler }>()
   const redisPatterns = new Map<string, number>()
 
-  subscriber.on('pmessage', (_pattern: string, channel: string, message: string) => {
+  subscriber.on('pmessage', (redisPattern: string, channel: string, message: string) => {
     const topic = channel.slice(channelPrefix.length)
     let event: unknown
     try {
@@ -21,23 +26,28 @@ export function createRedisBus(publisher: Redis, subscriber: Redis, prefix: stri
       onHandlerError(error, topic)
       return
     }
+    // A topic matching several Redis patterns arrives once per pattern: each delivery goes
+    // only to the handlers of that pattern, so every handler gets the event once.
     for (const sub of subscriptions) {
-      if (!topicMatches(sub.pattern, topic)) continue
+      if (sub.redisPattern !== redisPattern || !topicMatches(sub.pattern, topic)) continue
       Promise.resolve()
         .then(() => sub.handler(event, topic))
         .catch((error) => onHandlerError(error, topic))
     }
   })
 
-  const toRedisPattern = (pattern: string) => channelPrefix + escapeGlob(pattern.endsWith('*') ? pattern.slice(0, -1) : pattern) + (pattern.endsWith('*') ? '*' : '')
+  const toRedisPattern = (pattern: string) =>
+    channelPrefix +
+    escapeGlob(pattern.endsWith('*') ? pattern.slice(0, -1) : pattern) +
+    (pattern.endsWith('*') ? '*' : '')
 
   return {
     async publish(topic, event) {
       await publisher.publish(channelPrefix + topic, JSON.stringify(event ?? null))
     },
     async subscribe(pattern, handler) {
-      const sub = { pattern, handler }
       const redisPattern = toRedisPattern(pattern)
+      const sub = { pattern, redisPattern, handler }
       const count = redisPatterns.get(redisPattern) ?? 0
       if (count === 0) await subscriber.psubscribe(redisPattern)
       redisPatterns.set(redisPattern, count + 1)
