@@ -30,7 +30,9 @@ async function start(env) {
   for (;;) {
     try {
       if ((await fetch(`http://127.0.0.1:${env.PORT}/health`)).ok) break
-    } catch {}
+    } catch {
+      // not listening yet
+    }
     if (proc.exitCode !== null) throw new Error(out)
     await new Promise((r) => setTimeout(r, 20))
   }
