@@ -10,6 +10,7 @@ export default tseslint.config(
       globals: {
         WebAssembly: 'readonly',
         fetch: 'readonly',
+        performance: 'readonly',
         setImmediate: 'readonly',
         process: 'readonly',
         console: 'readonly',
