@@ -17,6 +17,8 @@ interface Check {
   ok: boolean
   detail: string
   fix?: string
+  /** a problem worth knowing that does not stop Switchboard */
+  warning?: boolean
 }
 
 const MIN_NODE = [20, 19]
