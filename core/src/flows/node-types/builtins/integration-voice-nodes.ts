@@ -1,0 +1,160 @@
+import { z } from 'zod'
+import { parseDuration } from '../../../config/setting.js'
+import { defineNodeType, duration, localizedText } from '../define-node-type.js'
+import { say } from '../localize.js'
+
+const varName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]{0,63}$/)
+
+export const httpRequestNode = defineNodeType({
+  type: 'http-request',
+  title: { en: 'HTTP request', 'zh-CN': 'HTTP 请求' },
+  description: {
+    en: 'Calls an HTTP API on a host the admin allowed (SWITCHBOARD_FLOW_HTTP_HOSTS); stores { status, body }. Goes to `error` on a network error or a status ≥ 400.',
+    'zh-CN': '调用管理员允许的主机上的 HTTP 接口，保存 { status, body }；网络错误或状态码 ≥ 400 走 error。',
+  },
+  category: 'integration',
+  config: z.strictObject({
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
+    url: z.string().min(1).max(2000),
+    headers: z.record(z.string(), z.string().max(2000)).default({}),
+    body: z.string().max(20_000).optional().describe('JSONata giving the JSON body'),
+    timeout: duration.default('10s'),
+    variable: varName.default('response'),
+  }),
+  ports: ['ok', 'error'],
+  requiredPorts: ['ok'],
+  expressionFields: [
+    { path: 'url', kind: 'template' },
+    { path: 'body', kind: 'expression' },
+  ],
+  async execute(ctx) {
+    const c = ctx.node.config
+    const headers: Record<string, string> = {}
+    for (const [k, v] of Object.entries(c.headers)) headers[k] = await ctx.render(v)
+    try {
+      const response = await ctx.effects.httpRequest({
+        method: c.method,
+        url: await ctx.render(c.url),
+        headers,
+        body: c.body ? await ctx.evaluate(c.body) : undefined,
+        timeoutMs: parseDuration(c.timeout) ?? 10_000,
+      })
+      ctx.vars[c.variable] = response
+      return { next: response.status < 400 ? 'ok' : 'error', output: { status: response.status } }
+    } catch (error) {
+      ctx.vars[c.variable] = { status: 0, error: (error as Error).message }
+      return { next: 'error', output: { error: (error as Error).message } }
+    }
+  },
+})
+
+export const pluginActionNode = defineNodeType({
+  type: 'plugin-action',
+  title: { en: 'Call a plugin action', 'zh-CN': '调用插件动作' },
+  description: { en: 'Calls an action a plugin provides (e.g. erp.getOrder) with an input built from expressions; stores the result.', 'zh-CN': '调用插件提供的动作（如 erp.getOrder），保存结果。' },
+  category: 'integration',
+  config: z.strictObject({
+    action: z.string().regex(/^[a-z][a-z0-9-]*\.[A-Za-z][A-Za-z0-9]*$/, 'plugin.action, e.g. erp.getOrder'),
+    input: z.record(z.string(), z.string().max(2000)).default({}).describe('field → expression'),
+    variable: varName.default('result'),
+  }),
+  ports: ['ok', 'error'],
+  requiredPorts: ['ok'],
+  async execute(ctx) {
+    const input: Record<string, unknown> = {}
+    for (const [field, expression] of Object.entries(ctx.node.config.input)) input[field] = await ctx.evaluate(expression)
+    try {
+      ctx.vars[ctx.node.config.variable] = await ctx.effects.callPluginAction(ctx.node.config.action, input)
+      return { next: 'ok' }
+    } catch (error) {
+      ctx.vars[`${ctx.node.config.variable}Error`] = (error as Error).message
+      return { next: 'error', output: { error: (error as Error).message } }
+    }
+  },
+})
+
+export const playNode = defineNodeType({
+  type: 'play',
+  title: { en: 'Play / say', 'zh-CN': '播放/朗读' },
+  description: { en: 'Plays an audio file or speaks a text on a call (in a chat, the text is sent).', 'zh-CN': '通话中播放音频或朗读文本（聊天中发送文本）。' },
+  category: 'voice',
+  config: z.strictObject({ text: localizedText.optional(), file: z.string().max(500).optional() }).refine((c) => c.text !== undefined || c.file !== undefined, 'give text or file'),
+  ports: ['next'],
+  async execute(ctx) {
+    const text = ctx.node.config.text === undefined ? undefined : await say(ctx, ctx.node.config.text)
+    ctx.emit({ kind: 'voice.play', text, file: ctx.node.config.file })
+    if (text && ctx.channel === 'text') ctx.emit({ kind: 'message', text })
+    return { next: 'next' }
+  },
+})
+
+export const gatherNode = defineNodeType({
+  type: 'gather',
+  title: { en: 'Gather digits', 'zh-CN': '收集按键' },
+  description: { en: 'Collects DTMF digits (up to maxDigits, or until #) into a variable; `timeout` when none come.', 'zh-CN': '收集按键（最多 maxDigits 位或按 # 结束）存入变量，无输入走 timeout。' },
+  category: 'voice',
+  channels: ['voice'],
+  config: z.strictObject({ prompt: localizedText.optional(), maxDigits: z.number().int().min(1).max(32).default(1), timeout: duration.default('8s'), variable: varName.default('digits') }),
+  ports: ['next', 'timeout'],
+  requiredPorts: ['next'],
+  async execute(ctx) {
+    if (ctx.node.config.prompt) ctx.emit({ kind: 'voice.play', text: await say(ctx, ctx.node.config.prompt) })
+    const timeoutMs = parseDuration(ctx.node.config.timeout)!
+    ctx.emit({ kind: 'voice.gather', maxDigits: ctx.node.config.maxDigits, timeoutMs })
+    return { wait: { for: 'input', timeoutMs } }
+  },
+  async resume(ctx, event) {
+    if (event.kind !== 'input') return { next: 'timeout' }
+    const digits = (event.digits ?? event.text ?? '').replace(/#.*$/, '').slice(0, ctx.node.config.maxDigits)
+    if (!digits) return { next: 'timeout' }
+    ctx.vars[ctx.node.config.variable] = digits
+    return { next: 'next', output: { digits } }
+  },
+})
+
+export const recordNode = defineNodeType({
+  type: 'record',
+  title: { en: 'Record voicemail', 'zh-CN': '录音留言' },
+  description: { en: 'Records the caller (voicemail) until silence, # or maxSeconds; the recording reference is stored.', 'zh-CN': '录制来电者留言，直到静音、# 或达到最长时间。' },
+  category: 'voice',
+  channels: ['voice'],
+  config: z.strictObject({ prompt: localizedText.optional(), maxSeconds: z.number().int().min(1).max(600).default(120), variable: varName.default('recording') }),
+  ports: ['next'],
+  async execute(ctx) {
+    if (ctx.node.config.prompt) ctx.emit({ kind: 'voice.play', text: await say(ctx, ctx.node.config.prompt) })
+    ctx.emit({ kind: 'voice.record', maxSeconds: ctx.node.config.maxSeconds })
+    return { wait: { for: 'event', topic: 'voice.recording', timeoutMs: (ctx.node.config.maxSeconds + 10) * 1000 } }
+  },
+  async resume(ctx, event) {
+    ctx.vars[ctx.node.config.variable] = event.kind === 'event' ? (event.data ?? null) : null
+    return { next: 'next' }
+  },
+})
+
+export const transferNode = defineNodeType({
+  type: 'transfer',
+  title: { en: 'Transfer call', 'zh-CN': '转接' },
+  description: { en: 'Transfers the call to a number or SIP address.', 'zh-CN': '把通话转接到号码或 SIP 地址。' },
+  category: 'voice',
+  channels: ['voice'],
+  config: z.strictObject({ to: z.string().min(1).max(200) }),
+  ports: ['next'],
+  async execute(ctx) {
+    ctx.emit({ kind: 'voice.transfer', to: await ctx.render(ctx.node.config.to) })
+    return { next: 'next' }
+  },
+})
+
+export const hangupNode = defineNodeType({
+  type: 'hangup',
+  title: { en: 'Hang up', 'zh-CN': '挂断' },
+  description: { en: 'Ends the call and the run.', 'zh-CN': '挂断电话并结束运行。' },
+  category: 'voice',
+  channels: ['voice'],
+  config: z.strictObject({}),
+  ports: [],
+  async execute(ctx) {
+    ctx.emit({ kind: 'voice.hangup' })
+    return { end: 'completed' }
+  },
+})

@@ -1,0 +1,281 @@
+import { randomUUID } from 'node:crypto'
+import { ErrorCode, userError } from '../../errors/index.js'
+import type { LockManager } from '../../infra/index.js'
+import { evaluateExpression, renderTemplate } from '../expressions/expressions.js'
+import type { FlowDocument, FlowNode } from '../document/flow-document.js'
+import type { NodeTypeRegistry } from '../node-types/registry.js'
+import type { ExecutionContext, FlowOutput, NodeResult, ResumeEvent } from './execution-context.js'
+import type { FlowEffects } from './flow-effects.js'
+import type { FlowTimers, LoadedVersion, RunRecord, RunStore, TraceStep } from './run-record.js'
+
+export interface TurnResult {
+  runId: string
+  status: RunRecord['status']
+  outputs: FlowOutput[]
+  variables: Record<string, unknown>
+  waitingFor: RunRecord['waitingFor']
+  error: string | null
+  /** true when the event had been applied before: nothing ran */
+  duplicate: boolean
+}
+
+export interface StartRunInput {
+  /** the flow (id or name) whose published version runs, or an exact version */
+  flow?: string
+  versionId?: string
+  conversationId?: string | null
+  channel?: 'text' | 'voice'
+  variables?: Record<string, unknown>
+  trigger?: Record<string, unknown>
+  /** the first input, e.g. the message that opened the conversation */
+  input?: { text?: string; digits?: string }
+  /** idempotency key of the event that starts the run */
+  eventKey?: string
+  runId?: string
+}
+
+export interface FlowEngineDeps {
+  registry: NodeTypeRegistry
+  store: RunStore
+  timers: FlowTimers
+  effectsFor(run: RunRecord): FlowEffects
+  locks?: LockManager
+  now?: () => Date
+}
+
+const LOCK = { ttlMs: 60_000, waitMs: 30_000 }
+
+/**
+ * Runs flows durably. A turn executes nodes until the run waits, ends or fails, then saves the
+ * run, its trace steps and the event key in one transaction. Turns of one run are serialised
+ * by a lock; an event key already applied makes the turn a no-op.
+ */
+export class FlowEngine {
+  private readonly now: () => Date
+
+  constructor(private readonly deps: FlowEngineDeps) {
+    this.now = deps.now ?? (() => new Date())
+  }
+
+  async start(input: StartRunInput): Promise<TurnResult> {
+    const runId = input.runId ?? randomUUID()
+    return this.locked(runId, async () => {
+      if (input.eventKey && (await this.deps.store.eventSeen(input.eventKey))) return this.duplicate(runId)
+      const version = input.versionId ? await this.deps.store.loadVersion(input.versionId) : await this.deps.store.publishedVersion(required(input.flow, 'flow'))
+      const start = version.document.nodes.find((n) => n.type === 'start')
+      if (!start) throw userError(ErrorCode.VALIDATION, `Flow "${version.flowName}" has no start node`)
+      const run: RunRecord = {
+        id: runId,
+        flowId: version.flowId,
+        flowVersionId: version.id,
+        conversationId: input.conversationId ?? null,
+        status: 'running',
+        currentNodeId: start.id,
+        variables: { ...structuredClone(version.document.variables), ...(input.variables ?? {}) },
+        waitingFor: null,
+        callStack: [],
+        stepCount: 0,
+        trigger: { kind: 'api', channel: input.channel ?? 'text', ...(input.trigger ?? {}), ...(input.input ? { input: input.input } : {}) },
+        lastError: null,
+        startedAt: this.now(),
+        endedAt: null,
+      }
+      return this.turn(run, version, undefined, input.eventKey)
+    })
+  }
+
+  /** Delivers an input, a timer or an event to a waiting run. */
+  async deliver(runId: string, event: ResumeEvent, options: { eventKey?: string; waitId?: string } = {}): Promise<TurnResult> {
+    return this.locked(runId, async () => {
+      if (options.eventKey && (await this.deps.store.eventSeen(options.eventKey))) return this.duplicate(runId)
+      const run = await this.deps.store.loadRun(runId)
+      if (!run) throw userError(ErrorCode.NOT_FOUND, `No flow run ${runId}`, { status: 404 })
+      const stale = options.waitId !== undefined && run.waitingFor?.waitId !== options.waitId
+      if (run.status !== 'waiting' || !run.waitingFor || stale) {
+        if (options.waitId !== undefined) return this.result(run, [], true)
+        throw userError(ErrorCode.CONFLICT, `Flow run ${runId} is ${run.status}, not waiting for input`, { status: 409 })
+      }
+      if (!accepts(run.waitingFor.spec, event)) {
+        throw userError(ErrorCode.CONFLICT, `Flow run ${runId} waits for ${run.waitingFor.spec.for}${run.waitingFor.spec.topic ? ` "${run.waitingFor.spec.topic}"` : ''}, not ${event.kind}`, { status: 409 })
+      }
+      if (event.kind === 'input') {
+        run.trigger = { ...run.trigger, input: { text: event.text, digits: event.digits } }
+        if (run.waitingFor.deadline) await this.deps.timers.cancel(run.id)
+      }
+      const version = await this.deps.store.loadVersion(run.flowVersionId)
+      return this.turn(run, version, event, options.eventKey)
+    })
+  }
+
+  private async turn(run: RunRecord, startVersion: LoadedVersion, resumeWith: ResumeEvent | undefined, eventKey: string | undefined): Promise<TurnResult> {
+    const outputs: FlowOutput[] = []
+    const steps: TraceStep[] = []
+    let version = startVersion
+    let event = resumeWith
+    const maxSteps = version.document.settings.maxSteps
+    const effects = this.deps.effectsFor(run)
+    run.status = 'running'
+
+    for (;;) {
+      const node = nodeById(version.document, run.currentNodeId!)
+      const definition = this.deps.registry.get(node.type)
+      const began = performance.now()
+      const startedAt = this.now()
+      let result: NodeResult
+      try {
+        if (!definition) throw new Error(`unknown node type "${node.type}"`)
+        const ctx = await this.context(run, node, effects, outputs, event ? run.waitingFor?.state : undefined)
+        result = event ? await (definition.resume ?? (async () => ({ next: 'next' }) as NodeResult))(ctx, event) : await definition.execute(ctx)
+      } catch (error) {
+        result = { end: 'failed', error: `node "${node.id}" (${node.type}) failed: ${(error as Error).message}` }
+      }
+      steps.push({
+        seq: run.stepCount,
+        nodeId: node.id,
+        nodeType: node.type,
+        input: event ?? (run.stepCount === 0 && run.trigger.input ? { input: run.trigger.input } : {}),
+        output: 'output' in result && result.output ? result.output : 'wait' in result ? { waitingFor: result.wait.for } : {},
+        port: 'next' in result ? result.next : null,
+        error: 'end' in result && result.end === 'failed' ? (result.error ?? 'failed') : null,
+        startedAt,
+        durationMs: Math.round((performance.now() - began) * 1000) / 1000,
+      })
+      run.stepCount += 1
+      event = undefined
+      run.waitingFor = null
+
+      if ('wait' in result) {
+        const waitId = randomUUID()
+        const deadline = result.wait.until ?? (result.wait.timeoutMs !== undefined ? new Date(this.now().getTime() + result.wait.timeoutMs).toISOString() : undefined)
+        run.status = 'waiting'
+        run.waitingFor = { nodeId: node.id, waitId, spec: result.wait, state: result.state ?? null, ...(deadline ? { deadline } : {}) }
+        // the timer is set before the turn is saved: if it fires early it waits on the run lock
+        if (deadline) await this.deps.timers.set(run.id, waitId, new Date(deadline))
+        break
+      }
+      if ('call' in result) {
+        const sub = await this.deps.store.publishedVersion(result.call.flow)
+        run.callStack.push({ flowId: run.flowId, flowVersionId: version.id, nodeId: node.id, returnPort: result.returnPort })
+        version = sub
+        run.flowVersionId = sub.id
+        run.currentNodeId = nodeOfType(sub.document, 'start').id
+      } else if ('end' in result) {
+        const frame = result.end === 'completed' ? run.callStack.pop() : undefined
+        if (!frame) {
+          this.finish(run, result.end, result.error)
+          break
+        }
+        version = await this.deps.store.loadVersion(frame.flowVersionId)
+        run.flowVersionId = frame.flowVersionId
+        const next = edgeTarget(version.document, frame.nodeId, frame.returnPort)
+        if (!next) {
+          this.finish(run, 'completed')
+          break
+        }
+        run.currentNodeId = next
+      } else {
+        const next = edgeTarget(version.document, node.id, result.next)
+        if (!next) {
+          // an unconnected port ends the flow, or returns from a subflow
+          const frame = run.callStack.pop()
+          if (!frame) {
+            this.finish(run, 'completed')
+            break
+          }
+          version = await this.deps.store.loadVersion(frame.flowVersionId)
+          run.flowVersionId = frame.flowVersionId
+          const back = edgeTarget(version.document, frame.nodeId, frame.returnPort)
+          if (!back) {
+            this.finish(run, 'completed')
+            break
+          }
+          run.currentNodeId = back
+        } else run.currentNodeId = next
+      }
+      if (run.stepCount >= maxSteps) {
+        const path = steps.slice(-6).map((s) => s.nodeId).join(' → ')
+        const error = `stopped after ${run.stepCount} steps (the flow's limit is ${maxSteps}): it seems to loop (last nodes: ${path})`
+        steps.push({ seq: run.stepCount, nodeId: run.currentNodeId!, nodeType: 'step-limit', input: {}, output: {}, port: null, error, startedAt: this.now(), durationMs: 0 })
+        this.finish(run, 'failed', error)
+        break
+      }
+    }
+
+    const saved = await this.deps.store.saveTurn(run, steps, eventKey)
+    if (saved === 'duplicate') return this.duplicate(run.id)
+    return this.result(run, outputs, false)
+  }
+
+  private finish(run: RunRecord, outcome: 'completed' | 'failed', error?: string) {
+    run.status = outcome
+    run.lastError = outcome === 'failed' ? (error ?? 'failed') : null
+    run.currentNodeId = null
+    run.waitingFor = null
+    run.endedAt = this.now()
+  }
+
+  private async context(run: RunRecord, node: FlowNode, effects: FlowEffects, outputs: FlowOutput[], state: unknown): Promise<ExecutionContext> {
+    let scopeCache: Record<string, unknown> | undefined
+    const scope = async () => {
+      if (!scopeCache) {
+        const { contact, conversation } = await effects.context()
+        scopeCache = { contact, conversation }
+      }
+      return { ...scopeCache, vars: run.variables, input: run.trigger.input ?? {}, now: this.now().toISOString(), channel: run.trigger.channel }
+    }
+    return {
+      node,
+      runId: run.id,
+      channel: run.trigger.channel,
+      now: this.now,
+      vars: run.variables,
+      state,
+      input: run.trigger.input,
+      evaluate: async (expression) => evaluateExpression(expression, await scope()),
+      render: async (template) => renderTemplate(template, await scope()),
+      emit: (output) => outputs.push(output),
+      effects,
+    }
+  }
+
+  private async locked<T>(runId: string, fn: () => Promise<T>): Promise<T> {
+    return this.deps.locks ? this.deps.locks.withLock(`flow-run:${runId}`, LOCK, fn) : fn()
+  }
+
+  private async duplicate(runId: string): Promise<TurnResult> {
+    const run = await this.deps.store.loadRun(runId)
+    return { runId, status: run?.status ?? 'running', outputs: [], variables: run?.variables ?? {}, waitingFor: run?.waitingFor ?? null, error: run?.lastError ?? null, duplicate: true }
+  }
+
+  private result(run: RunRecord, outputs: FlowOutput[], duplicate: boolean): TurnResult {
+    return { runId: run.id, status: run.status, outputs, variables: run.variables, waitingFor: run.waitingFor, error: run.lastError, duplicate }
+  }
+}
+
+function accepts(spec: { for: string; topic?: string }, event: ResumeEvent): boolean {
+  if (event.kind === 'timeout') return spec.for !== 'timer'
+  if (event.kind === 'timer') return spec.for === 'timer'
+  if (event.kind === 'input') return spec.for === 'input'
+  return spec.for === 'event' && (!spec.topic || spec.topic === event.topic)
+}
+
+function nodeById(doc: FlowDocument, id: string): FlowNode {
+  const node = doc.nodes.find((n) => n.id === id)
+  if (!node) throw new Error(`the flow version has no node "${id}"`)
+  return node
+}
+
+function nodeOfType(doc: FlowDocument, type: string): FlowNode {
+  const node = doc.nodes.find((n) => n.type === type)
+  if (!node) throw userError(ErrorCode.VALIDATION, `the subflow has no ${type} node`)
+  return node
+}
+
+function edgeTarget(doc: FlowDocument, from: string, port: string): string | undefined {
+  return doc.edges.find((e) => e.from === from && e.port === port)?.to
+}
+
+function required<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw userError(ErrorCode.VALIDATION, `${name} is required`)
+  return value
+}
