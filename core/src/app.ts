@@ -12,6 +12,7 @@ import { healthRoutes } from './http/health-routes.js'
 import { registerMetrics } from './http/metrics.js'
 import { buildOpenApi } from './http/openapi.js'
 import { createInfra, type Infra } from './infra/index.js'
+import { createFlowRuntime, createFlowsService, flowsRoutes, NodeTypeRegistry, type FlowRuntime, type FlowsService } from './flows/index.js'
 import { jobsRoutes } from './jobs/index.js'
 import { createLogger, type Logger } from './logger.js'
 import { createPiiCipher, type PiiCipher } from './pii/index.js'
@@ -26,6 +27,9 @@ export interface Services {
   users: UsersService
   teams: TeamsService
   contacts: ContactsService
+  flows: FlowsService
+  flowRuntime: FlowRuntime
+  nodeTypes: NodeTypeRegistry
 }
 
 export interface App {
@@ -84,12 +88,17 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     sessionTtlMs: config.auth.sessionTtl,
     passwordCost: config.auth.passwordCost,
   })
+  const contacts = createContactsService({ db, pii, phoneRegion: config.pii.defaultRegion })
+  const nodeTypes = new NodeTypeRegistry()
   const services: Services = {
     audit,
     auth,
     users: createUsersService({ db, audit, auth, passwordCost: config.auth.passwordCost }),
     teams: createTeamsService(db, audit),
-    contacts: createContactsService({ db, pii, phoneRegion: config.pii.defaultRegion }),
+    contacts,
+    nodeTypes,
+    flows: createFlowsService({ db, audit, registry: nodeTypes }),
+    flowRuntime: createFlowRuntime({ db, infra, registry: nodeTypes, contacts, httpAllowedHosts: splitList(config.flows.httpAllowedHosts) }),
   }
 
   const server = Hapi.server({
@@ -127,6 +136,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     ...usersRoutes(services.users),
     ...teamsRoutes(services.teams),
     ...contactsRoutes(services.contacts),
+    ...flowsRoutes(services.flows, services.flowRuntime, services.nodeTypes, { registry: services.nodeTypes, resolveFlow: (f) => services.flowRuntime.store.publishedVersion(f) }),
     ...jobsRoutes(infra.scheduler),
     ...auditRoutes(audit),
   ])
@@ -158,4 +168,11 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       await db.$disconnect()
     },
   }
+}
+
+function splitList(text: string): string[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
 }

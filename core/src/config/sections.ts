@@ -143,6 +143,17 @@ export const piiSettings = {
   }),
 }
 
+/** Flows. */
+export const flowsSettings = {
+  httpAllowedHosts: setting({
+    env: 'SWITCHBOARD_FLOW_HTTP_HOSTS',
+    doc: 'Hosts the HTTP-request node may call, comma-separated (e.g. api.example.com,erp.internal:8080). Empty: the node may call nothing.',
+    default: '',
+    expected: 'comma-separated host names',
+    schema: parse.string().schema.regex(/^[A-Za-z0-9.:,*\s-]*$/),
+  }),
+}
+
 /** First start. */
 export const setupSettings = {
   demo: setting({
@@ -161,5 +172,6 @@ export const sections = {
   log: logSettings,
   auth: authSettings,
   pii: piiSettings,
+  flows: flowsSettings,
   setup: setupSettings,
 }

@@ -59,6 +59,13 @@ export const flowTestSchema = z.strictObject({
       channel: z.enum(['text', 'voice']).optional(),
       /** ISO time the simulated clock starts at */
       now: z.string().optional(),
+      /** answers of plugin actions and HTTP calls in the simulation */
+      mocks: z
+        .strictObject({
+          actions: z.record(z.string(), z.unknown()).optional(),
+          http: z.record(z.string(), z.strictObject({ status: z.number().int(), body: z.unknown().optional() })).optional(),
+        })
+        .optional(),
     })
     .optional(),
   steps: z.array(transcriptStepSchema).min(1).max(500),

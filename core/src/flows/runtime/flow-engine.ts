@@ -100,7 +100,7 @@ export class FlowEngine {
       }
       if (event.kind === 'input') {
         run.trigger = { ...run.trigger, input: { text: event.text, digits: event.digits } }
-        if (run.waitingFor.deadline) await this.deps.timers.cancel(run.id)
+        if (run.waitingFor.deadline) await this.deps.timers.cancel(run.id, run.waitingFor.waitId)
       }
       const version = await this.deps.store.loadVersion(run.flowVersionId)
       return this.turn(run, version, event, options.eventKey)

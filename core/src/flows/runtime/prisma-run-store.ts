@@ -70,8 +70,9 @@ export function createPrismaRunStore(db: Db): RunStore {
       }
       try {
         await db.$transaction(async (tx) => {
-          if (eventKey) await tx.flowRunEvent.create({ data: { key: eventKey, runId: run.id } })
           await tx.flowRun.upsert({ where: { id: run.id }, create: { id: run.id, startedAt: run.startedAt, ...data }, update: data })
+          // the key is written in the same transaction: a duplicate rolls the whole turn back
+          if (eventKey) await tx.flowRunEvent.create({ data: { key: eventKey, runId: run.id } })
           if (steps.length) await tx.flowRunStep.createMany({ data: steps.map((s) => ({ runId: run.id, ...s, input: json(s.input ?? {}), output: json(s.output ?? {}) })) })
         })
         return 'saved'

@@ -66,7 +66,7 @@ export interface RunStore {
 /** Timers for waits: durable in real runs (the scheduler), virtual in the simulator. */
 export interface FlowTimers {
   set(runId: string, waitId: string, at: Date): Promise<void>
-  cancel(runId: string): Promise<void>
+  cancel(runId: string, waitId: string): Promise<void>
 }
 
 export type { ResumeEvent }

@@ -74,8 +74,8 @@ export async function simulateFlow(deps: SimulatorDeps, input: SimulationInput):
       async set(runId, waitId, at) {
         timers.set(runId, { waitId, at })
       },
-      async cancel(runId) {
-        timers.delete(runId)
+      async cancel(runId, waitId) {
+        if (timers.get(runId)?.waitId === waitId) timers.delete(runId)
       },
     },
   })

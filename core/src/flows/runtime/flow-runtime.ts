@@ -1,0 +1,67 @@
+import type { ContactsService } from '../../contacts/index.js'
+import type { Infra } from '../../infra/index.js'
+import type { Db } from '../../storage/index.js'
+import type { NodeTypeRegistry } from '../node-types/registry.js'
+import { CALLBACK_DUE_JOB, createDbEffects, SURVEY_DUE_JOB, type DbEffectsDeps } from './db-effects.js'
+import { FlowEngine } from './flow-engine.js'
+import { createPrismaRunStore } from './prisma-run-store.js'
+
+export const FLOW_TIMER_JOB = 'flows.timer'
+
+export interface FlowRuntimeDeps {
+  db: Db
+  infra: Infra
+  registry: NodeTypeRegistry
+  contacts: ContactsService
+  httpAllowedHosts: string[]
+  classify?: DbEffectsDeps['classify']
+  searchKb?: DbEffectsDeps['searchKb']
+}
+
+/**
+ * The engine for real runs: runs in the database, waits timed by the durable scheduler (a timer
+ * set before a crash fires after the restart), turns serialised by the shared lock manager.
+ */
+export function createFlowRuntime(deps: FlowRuntimeDeps) {
+  const { db, infra } = deps
+  const store = createPrismaRunStore(db)
+  const timerKey = (runId: string, waitId: string) => `flow-timer:${runId}:${waitId}`
+  const engine = new FlowEngine({
+    registry: deps.registry,
+    store,
+    locks: infra.locks,
+    effectsFor: (run) => createDbEffects({ db, bus: infra.bus, scheduler: infra.scheduler, contacts: deps.contacts, httpAllowedHosts: deps.httpAllowedHosts, classify: deps.classify, searchKb: deps.searchKb }, run),
+    timers: {
+      async set(runId, waitId, at) {
+        await infra.scheduler.schedule({ type: FLOW_TIMER_JOB, runAt: at, key: timerKey(runId, waitId), payload: { runId, waitId } })
+      },
+      async cancel(runId, waitId) {
+        await infra.scheduler.cancel(timerKey(runId, waitId))
+      },
+    },
+  })
+
+  infra.scheduler.define(FLOW_TIMER_JOB, async (job) => {
+    const { runId, waitId } = job.payload as { runId: string; waitId: string }
+    const run = await store.loadRun(runId)
+    if (!run || run.waitingFor?.waitId !== waitId) return
+    const kind = run.waitingFor.spec.for === 'timer' ? 'timer' : 'timeout'
+    await engine.deliver(runId, { kind }, { waitId, eventKey: `timer:${waitId}` })
+  })
+  // callbacks and surveys become events when due; routing and the channels act on them
+  infra.scheduler.define(CALLBACK_DUE_JOB, async (job) => infra.bus.publish('callback.due', { jobId: job.id, ...(job.payload as object) }))
+  infra.scheduler.define(SURVEY_DUE_JOB, async (job) => infra.bus.publish('survey.due', { jobId: job.id, ...(job.payload as object) }))
+
+  return {
+    engine,
+    store,
+    async getRun(runId: string) {
+      const run = await db.flowRun.findUnique({ where: { id: runId }, include: { steps: { orderBy: { seq: 'asc' } }, flow: { select: { name: true } }, flowVersion: { select: { version: true } } } })
+      return run
+    },
+    async listRuns(flowId: string, filter: { status?: string; limit: number }) {
+      return db.flowRun.findMany({ where: { flowId, status: filter.status }, orderBy: { startedAt: 'desc' }, take: filter.limit })
+    },
+  }
+}
+export type FlowRuntime = ReturnType<typeof createFlowRuntime>
