@@ -10,7 +10,8 @@ beforeAll(async () => {
 afterAll(() => t?.close())
 
 const json = (res: { payload: string }) => JSON.parse(res.payload)
-const call = (method: string, url: string, payload?: unknown) => t.app.server.inject({ method, url, payload: payload as object, headers: bearer(admin) })
+const call = (method: string, url: string, payload?: unknown) =>
+  t.app.server.inject({ method, url, payload: payload as object, headers: bearer(admin) })
 
 const greeter = (greeting: string) => ({
   schemaVersion: 1,
@@ -48,10 +49,20 @@ describe('flow documents and versions', () => {
     expect(ok).toBe(false)
     const got = problems.map((p) => `${p.code}@${p.nodeId ?? '-'}`).sort()
     expect(got).toEqual(
-      ['invalid-config@m', 'unknown-node-type@x', 'duplicate-edge@start', 'unknown-port@m', 'dangling-edge@c', 'missing-port@c', 'unreachable@lonely'].sort(),
+      [
+        'invalid-config@m',
+        'unknown-node-type@x',
+        'duplicate-edge@start',
+        'unknown-port@m',
+        'dangling-edge@c',
+        'missing-port@c',
+        'unreachable@lonely',
+      ].sort(),
     )
     const before = await t.app.db.flow.count()
-    const imported = await call('POST', '/api/v1/flows/import', { flow: { name: 'Broken', kind: 'bot', document: broken } })
+    const imported = await call('POST', '/api/v1/flows/import', {
+      flow: { name: 'Broken', kind: 'bot', document: broken },
+    })
     expect(imported.statusCode).toBe(400)
     expect(json(imported).code).toBe('SB_ERR_FLOW_INVALID')
     expect(json(imported).details.length).toBe(problems.length)
@@ -59,7 +70,9 @@ describe('flow documents and versions', () => {
   })
 
   it('saves drafts by revision (a stale save is 409), publishes, rolls back and diffs', async () => {
-    const created = json(await call('POST', '/api/v1/flows', { name: 'Greeter', kind: 'bot', document: greeter('Hello') }))
+    const created = json(
+      await call('POST', '/api/v1/flows', { name: 'Greeter', kind: 'bot', document: greeter('Hello') }),
+    )
     expect(created).toMatchObject({ draftRev: 1, publishedVersion: null, problems: [] })
     const saved = json(await call('PUT', `/api/v1/flows/${created.id}/draft`, { document: greeter('Hi'), baseRev: 1 }))
     expect(saved.draftRev).toBe(2)
@@ -68,41 +81,67 @@ describe('flow documents and versions', () => {
     expect(json(stale)).toMatchObject({ code: 'SB_ERR_FLOW_STALE', details: { currentRev: 2, yourRev: 1 } })
     expect(json(await call('GET', `/api/v1/flows/${created.id}`)).draft.nodes[2].config.text).toBe('Hi {{ vars.name }}')
 
-    expect(json(await call('POST', `/api/v1/flows/${created.id}/publish`, { note: 'first' }))).toMatchObject({ version: 1 })
+    expect(json(await call('POST', `/api/v1/flows/${created.id}/publish`, { note: 'first' }))).toMatchObject({
+      version: 1,
+    })
     await call('PUT', `/api/v1/flows/${created.id}/draft`, { document: greeter('Howdy'), baseRev: 2 })
     expect(json(await call('POST', `/api/v1/flows/${created.id}/publish`, {}))).toMatchObject({ version: 2 })
 
     const diff = json(await call('GET', `/api/v1/flows/${created.id}/diff?from=1&to=2`))
     expect(diff.same).toBe(false)
-    expect(diff.nodes.changed.map((c: { id: string; configKeys: string[] }) => [c.id, c.configKeys])).toEqual([['hello', ['text']]])
+    expect(diff.nodes.changed.map((c: { id: string; configKeys: string[] }) => [c.id, c.configKeys])).toEqual([
+      ['hello', ['text']],
+    ])
     expect(diff.nodes.added).toEqual([])
 
     const rolled = json(await call('POST', `/api/v1/flows/${created.id}/rollback`, { version: 1 }))
     expect(rolled.version).toBe(3)
     const versions = json(await call('GET', `/api/v1/flows/${created.id}/versions`))
-    expect(versions.map((v: { version: number; published: boolean; note: string }) => [v.version, v.published, v.note])).toEqual([
+    expect(
+      versions.map((v: { version: number; published: boolean; note: string }) => [v.version, v.published, v.note]),
+    ).toEqual([
       [3, true, 'rollback to version 1'],
       [2, false, ''],
       [1, false, 'first'],
     ])
     expect(json(await call('GET', `/api/v1/flows/${created.id}/diff?from=1&to=published`)).same).toBe(true)
-    const audit = (await t.app.services.audit.list({ limit: 100 })).filter((a) => a.targetId === created.id).map((a) => a.action)
+    const audit = (await t.app.services.audit.list({ limit: 100 }))
+      .filter((a) => a.targetId === created.id)
+      .map((a) => a.action)
     expect(audit).toEqual(expect.arrayContaining(['flow.create', 'flow.save-draft', 'flow.publish', 'flow.rollback']))
   })
 
   it('refuses to publish a draft with problems', async () => {
     const flow = json(await call('POST', '/api/v1/flows', { name: 'Half done', kind: 'bot' }))
-    await call('PUT', `/api/v1/flows/${flow.id}/draft`, { baseRev: 1, document: { schemaVersion: 1, nodes: [{ id: 'start', type: 'start', config: {} }, { id: 'c', type: 'condition', config: { expression: 'true' } }], edges: [{ from: 'start', port: 'next', to: 'c' }] } })
+    await call('PUT', `/api/v1/flows/${flow.id}/draft`, {
+      baseRev: 1,
+      document: {
+        schemaVersion: 1,
+        nodes: [
+          { id: 'start', type: 'start', config: {} },
+          { id: 'c', type: 'condition', config: { expression: 'true' } },
+        ],
+        edges: [{ from: 'start', port: 'next', to: 'c' }],
+      },
+    })
     const res = await call('POST', `/api/v1/flows/${flow.id}/publish`, {})
     expect(res.statusCode).toBe(400)
-    expect(json(res).details.map((p: { code: string; nodeId: string }) => `${p.code}@${p.nodeId}`)).toEqual(['missing-port@c', 'missing-port@c'])
+    expect(json(res).details.map((p: { code: string; nodeId: string }) => `${p.code}@${p.nodeId}`)).toEqual([
+      'missing-port@c',
+      'missing-port@c',
+    ])
     expect(json(await call('GET', `/api/v1/flows/${flow.id}/versions`))).toEqual([])
   })
 })
 
 describe('runs', () => {
   it('a running conversation stays on the version it started with; the same event key is applied once', async () => {
-    const flow = json(await call('POST', '/api/v1/flows/import', { flow: { name: 'Pinned', kind: 'bot', document: greeter('Version one,') }, publish: true }))
+    const flow = json(
+      await call('POST', '/api/v1/flows/import', {
+        flow: { name: 'Pinned', kind: 'bot', document: greeter('Version one,') },
+        publish: true,
+      }),
+    )
     const started = await call('POST', '/api/v1/runs', { flow: 'Pinned', key: 'conv-1:msg-1' })
     expect(started.statusCode).toBe(201)
     const run = json(started)
@@ -112,12 +151,20 @@ describe('runs', () => {
     await call('PUT', `/api/v1/flows/${flow.id}/draft`, { document: greeter('Version two,'), baseRev: flow.draftRev })
     await call('POST', `/api/v1/flows/${flow.id}/publish`, {})
 
-    const answered = json(await call('POST', `/api/v1/runs/${run.runId}/events`, { kind: 'input', text: 'Li', key: 'conv-1:msg-2' }))
+    const answered = json(
+      await call('POST', `/api/v1/runs/${run.runId}/events`, { kind: 'input', text: 'Li', key: 'conv-1:msg-2' }),
+    )
     expect(answered).toMatchObject({ status: 'completed', duplicate: false, variables: { name: 'Li' } })
     expect(answered.outputs).toEqual([{ kind: 'message', text: 'Version one, Li' }])
-    const again = json(await call('POST', `/api/v1/runs/${run.runId}/events`, { kind: 'input', text: 'Li', key: 'conv-1:msg-2' }))
+    const again = json(
+      await call('POST', `/api/v1/runs/${run.runId}/events`, { kind: 'input', text: 'Li', key: 'conv-1:msg-2' }),
+    )
     expect(again).toMatchObject({ duplicate: true, outputs: [] })
-    const late = await call('POST', `/api/v1/runs/${run.runId}/events`, { kind: 'input', text: 'again', key: 'conv-1:msg-3' })
+    const late = await call('POST', `/api/v1/runs/${run.runId}/events`, {
+      kind: 'input',
+      text: 'again',
+      key: 'conv-1:msg-3',
+    })
     expect(late.statusCode).toBe(409)
 
     const detail = json(await call('GET', `/api/v1/runs/${run.runId}`))
@@ -135,7 +182,11 @@ describe('runs', () => {
       settings: { maxSteps: 30 },
       nodes: [
         { id: 'start', type: 'start', config: {} },
-        { id: 'a', type: 'set-variables', config: { assignments: [{ name: 'n', value: '$exists(vars.n) ? vars.n + 1 : 1' }] } },
+        {
+          id: 'a',
+          type: 'set-variables',
+          config: { assignments: [{ name: 'n', value: '$exists(vars.n) ? vars.n + 1 : 1' }] },
+        },
       ],
       edges: [
         { from: 'start', port: 'next', to: 'a' },
@@ -163,7 +214,9 @@ describe('runs', () => {
     const sim = json(await call('POST', `/api/v1/flows/${flow.id}/simulate`, { steps: [{ say: 'Zhang' }] }))
     expect(sim.outputs.map((o: { text: string }) => o.text)).toEqual(['Name?', 'Hello Zhang'])
     expect(await t.app.db.flowRun.count({ where: { flowId: flow.id } })).toBe(0)
-    const unsaved = json(await call('POST', '/api/v1/flows/simulate', { document: greeter('Hey'), steps: [{ say: 'Chen' }] }))
+    const unsaved = json(
+      await call('POST', '/api/v1/flows/simulate', { document: greeter('Hey'), steps: [{ say: 'Chen' }] }),
+    )
     expect(unsaved.outputs.at(-1).text).toBe('Hey Chen')
     const report = json(await call('POST', `/api/v1/flows/${flow.id}/test`, {}))
     expect(report).toMatchObject({ passed: 1, failed: 1 })
@@ -172,13 +225,24 @@ describe('runs', () => {
 
   it('publishes the node-type catalog with titles in both languages and config schemas', async () => {
     const agent = (await t.tokenFor('agent')).token
-    const types = json(await t.app.server.inject({ url: '/api/v1/node-types', headers: bearer(agent) })) as Array<{ type: string; title: { en: string; 'zh-CN': string }; configSchema: { type: string } }>
+    const types = json(await t.app.server.inject({ url: '/api/v1/node-types', headers: bearer(agent) })) as Array<{
+      type: string
+      title: { en: string; 'zh-CN': string }
+      configSchema: { type: string }
+    }>
     expect(types.length).toBeGreaterThanOrEqual(28)
     for (const type of types) {
       expect(type.title.en && type.title['zh-CN'], type.type).toBeTruthy()
       expect(type.configSchema.type).toBe('object')
     }
-    const ports = json(await t.app.server.inject({ method: 'POST', url: '/api/v1/node-types/menu/ports', headers: bearer(agent), payload: { config: { prompt: 'x', choices: [{ key: '1', label: 'a' }] } } }))
+    const ports = json(
+      await t.app.server.inject({
+        method: 'POST',
+        url: '/api/v1/node-types/menu/ports',
+        headers: bearer(agent),
+        payload: { config: { prompt: 'x', choices: [{ key: '1', label: 'a' }] } },
+      }),
+    )
     expect(ports).toEqual({ ports: ['1', 'no-match', 'timeout'], requiredPorts: ['1'] })
   })
 })

@@ -21,7 +21,12 @@ export const simulationOptions = {
   steps: z.array(transcriptStepSchema).max(500).default([]),
   channel: z.enum(['text', 'voice']).default('text'),
   vars: z.record(z.string(), z.unknown()).optional(),
-  context: z.strictObject({ contact: z.record(z.string(), z.unknown()).nullable().optional(), conversation: z.record(z.string(), z.unknown()).nullable().optional() }).optional(),
+  context: z
+    .strictObject({
+      contact: z.record(z.string(), z.unknown()).nullable().optional(),
+      conversation: z.record(z.string(), z.unknown()).nullable().optional(),
+    })
+    .optional(),
   mocks: z
     .strictObject({
       actions: z.record(z.string(), z.unknown()).optional(),
@@ -37,12 +42,30 @@ export const startRunPayload = z.strictObject({
   channel: z.enum(['text', 'voice']).default('text'),
   variables: z.record(z.string(), z.unknown()).default({}),
   input: z.strictObject({ text: z.string().max(4000).optional(), digits: z.string().max(32).optional() }).optional(),
-  key: z.string().min(1).max(200).optional().describe('idempotency key: starting twice with the same key starts one run'),
+  key: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('idempotency key: starting twice with the same key starts one run'),
 })
 
 export const deliverPayload = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('input'), text: z.string().max(4000).optional(), digits: z.string().regex(/^[0-9*#]{1,32}$/).optional(), key: z.string().min(1).max(200).optional() }),
-  z.strictObject({ kind: z.literal('event'), topic: z.string().min(1).max(200), data: z.unknown().optional(), key: z.string().min(1).max(200).optional() }),
+  z.strictObject({
+    kind: z.literal('input'),
+    text: z.string().max(4000).optional(),
+    digits: z
+      .string()
+      .regex(/^[0-9*#]{1,32}$/)
+      .optional(),
+    key: z.string().min(1).max(200).optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('event'),
+    topic: z.string().min(1).max(200),
+    data: z.unknown().optional(),
+    key: z.string().min(1).max(200).optional(),
+  }),
 ])
 
 export const turnResultDto = z.object({

@@ -2,7 +2,16 @@ import type { ServerRoute } from '@hapi/hapi'
 import { z } from 'zod'
 import { defineRoute } from '../http/define-route.js'
 import { ErrorCode, userError } from '../errors/index.js'
-import { createFlowPayload, deliverPayload, idParams, saveDraftPayload, simulationOptions, startRunPayload, turnResultDto, versionRef } from './flows-dto.js'
+import {
+  createFlowPayload,
+  deliverPayload,
+  idParams,
+  saveDraftPayload,
+  simulationOptions,
+  startRunPayload,
+  turnResultDto,
+  versionRef,
+} from './flows-dto.js'
 import { portsOf, requiredPortsOf } from './node-types/node-type.js'
 import type { NodeTypeRegistry } from './node-types/registry.js'
 import type { FlowRuntime } from './runtime/flow-runtime.js'
@@ -12,10 +21,31 @@ import type { FlowsService } from './versions/flows-service.js'
 
 const tags = ['flows']
 
-export function flowsRoutes(flows: FlowsService, runtime: FlowRuntime, registry: NodeTypeRegistry, simulator: SimulatorDeps): ServerRoute[] {
+export function flowsRoutes(
+  flows: FlowsService,
+  runtime: FlowRuntime,
+  registry: NodeTypeRegistry,
+  simulator: SimulatorDeps,
+): ServerRoute[] {
   return [
-    defineRoute({ method: 'GET', path: '/api/v1/flows', access: 'supervisor', tags, summary: 'List flows', handler: async () => flows.list() }),
-    defineRoute({ method: 'POST', path: '/api/v1/flows', access: 'admin', tags, summary: 'Create a flow', payload: createFlowPayload, status: 201, handler: async ({ payload, actor }) => flows.create(actor, payload) }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/flows',
+      access: 'supervisor',
+      tags,
+      summary: 'List flows',
+      handler: async () => flows.list(),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/flows',
+      access: 'admin',
+      tags,
+      summary: 'Create a flow',
+      payload: createFlowPayload,
+      status: 201,
+      handler: async ({ payload, actor }) => flows.create(actor, payload),
+    }),
     defineRoute({
       method: 'GET',
       path: '/api/v1/flows/{id}',
@@ -35,7 +65,15 @@ export function flowsRoutes(flows: FlowsService, runtime: FlowRuntime, registry:
       payload: saveDraftPayload,
       handler: async ({ params, payload, actor }) => flows.saveDraft(actor, params.id, payload),
     }),
-    defineRoute({ method: 'DELETE', path: '/api/v1/flows/{id}', access: 'admin', tags, summary: 'Delete a flow, its versions and runs', params: idParams, handler: async ({ params, actor }) => flows.remove(actor, params.id) }),
+    defineRoute({
+      method: 'DELETE',
+      path: '/api/v1/flows/{id}',
+      access: 'admin',
+      tags,
+      summary: 'Delete a flow, its versions and runs',
+      params: idParams,
+      handler: async ({ params, actor }) => flows.remove(actor, params.id),
+    }),
     defineRoute({
       method: 'POST',
       path: '/api/v1/flows/{id}/publish',
@@ -47,7 +85,15 @@ export function flowsRoutes(flows: FlowsService, runtime: FlowRuntime, registry:
       status: 201,
       handler: async ({ params, payload, actor }) => flows.publish(actor, params.id, payload),
     }),
-    defineRoute({ method: 'GET', path: '/api/v1/flows/{id}/versions', access: 'supervisor', tags, summary: 'Published versions, newest first', params: idParams, handler: async ({ params }) => flows.versions(params.id) }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/flows/{id}/versions',
+      access: 'supervisor',
+      tags,
+      summary: 'Published versions, newest first',
+      params: idParams,
+      handler: async ({ params }) => flows.versions(params.id),
+    }),
     defineRoute({
       method: 'GET',
       path: '/api/v1/flows/{id}/versions/{version}',
@@ -73,7 +119,8 @@ export function flowsRoutes(flows: FlowsService, runtime: FlowRuntime, registry:
       path: '/api/v1/flows/{id}/diff',
       access: 'supervisor',
       tags,
-      summary: 'What changed between two versions (numbers, draft or published): nodes and edges added, removed, changed',
+      summary:
+        'What changed between two versions (numbers, draft or published): nodes and edges added, removed, changed',
       params: idParams,
       query: z.strictObject({ from: versionRef, to: versionRef.default('draft') }),
       handler: async ({ params, query }) => flows.diff(params.id, query.from, query.to),
@@ -92,12 +139,22 @@ export function flowsRoutes(flows: FlowsService, runtime: FlowRuntime, registry:
       path: '/api/v1/flows/import',
       access: 'admin',
       tags,
-      summary: 'Create or replace a flow from a flow file { name, kind, description, document }; an invalid file is refused whole',
+      summary:
+        'Create or replace a flow from a flow file { name, kind, description, document }; an invalid file is refused whole',
       payload: z.strictObject({ flow: z.unknown(), publish: z.boolean().default(false) }),
       status: 201,
-      handler: async ({ payload, actor }) => flows.importFile(actor, payload.flow as never, { publish: payload.publish }),
+      handler: async ({ payload, actor }) =>
+        flows.importFile(actor, payload.flow as never, { publish: payload.publish }),
     }),
-    defineRoute({ method: 'GET', path: '/api/v1/flows/{id}/export', access: 'supervisor', tags, summary: 'The flow as a flow file', params: idParams, handler: async ({ params }) => flows.exportFile(params.id) }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/flows/{id}/export',
+      access: 'supervisor',
+      tags,
+      summary: 'The flow as a flow file',
+      params: idParams,
+      handler: async ({ params }) => flows.exportFile(params.id),
+    }),
     defineRoute({
       method: 'POST',
       path: '/api/v1/flows/{id}/simulate',
@@ -131,7 +188,8 @@ export function flowsRoutes(flows: FlowsService, runtime: FlowRuntime, registry:
       summary: "Run the flow's recorded tests (draft by default)",
       params: idParams,
       payload: z.strictObject({ version: versionRef.default('draft') }),
-      handler: async ({ params, payload }) => runFlowTests(simulator, await flows.documentAt(params.id, payload.version)),
+      handler: async ({ params, payload }) =>
+        runFlowTests(simulator, await flows.documentAt(params.id, payload.version)),
     }),
     defineRoute({
       method: 'GET',
@@ -178,7 +236,15 @@ export function flowsRoutes(flows: FlowsService, runtime: FlowRuntime, registry:
       response: turnResultDto,
       status: 201,
       handler: async ({ payload }) =>
-        runtime.engine.start({ flow: payload.flow, conversationId: payload.conversationId, channel: payload.channel, variables: payload.variables, input: payload.input, eventKey: payload.key, trigger: { kind: 'api' } }),
+        runtime.engine.start({
+          flow: payload.flow,
+          conversationId: payload.conversationId,
+          channel: payload.channel,
+          variables: payload.variables,
+          input: payload.input,
+          eventKey: payload.key,
+          trigger: { kind: 'api' },
+        }),
     }),
     defineRoute({
       method: 'POST',
@@ -190,7 +256,13 @@ export function flowsRoutes(flows: FlowsService, runtime: FlowRuntime, registry:
       payload: deliverPayload,
       response: turnResultDto,
       handler: async ({ params, payload }) =>
-        runtime.engine.deliver(params.id, payload.kind === 'input' ? { kind: 'input', text: payload.text, digits: payload.digits } : { kind: 'event', topic: payload.topic, data: payload.data }, { eventKey: payload.key }),
+        runtime.engine.deliver(
+          params.id,
+          payload.kind === 'input'
+            ? { kind: 'input', text: payload.text, digits: payload.digits }
+            : { kind: 'event', topic: payload.topic, data: payload.data },
+          { eventKey: payload.key },
+        ),
     }),
     defineRoute({
       method: 'GET',
@@ -212,9 +284,11 @@ export function flowsRoutes(flows: FlowsService, runtime: FlowRuntime, registry:
       tags: ['runs'],
       summary: 'Runs of a flow, newest first',
       params: idParams,
-      query: z.strictObject({ status: z.enum(['running', 'waiting', 'completed', 'failed', 'cancelled']).optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }),
+      query: z.strictObject({
+        status: z.enum(['running', 'waiting', 'completed', 'failed', 'cancelled']).optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(50),
+      }),
       handler: async ({ params, query }) => runtime.listRuns((await flows.get(params.id)).id, query),
     }),
   ]
 }
-

@@ -29,8 +29,12 @@ export const flowEdgeSchema = z.strictObject({
 export const transcriptStepSchema = z.union([
   z.strictObject({ say: z.string().max(4000) }).describe('the customer sends a text message'),
   z.strictObject({ digits: z.string().regex(/^[0-9*#]{1,32}$/) }).describe('the caller presses keys (DTMF)'),
-  z.strictObject({ event: z.string().min(1).max(200), data: z.unknown().optional() }).describe('an event reaches the run'),
-  z.strictObject({ advance: z.union([z.string(), z.number()]) }).describe('the clock moves forward, e.g. "2h"; due timers fire'),
+  z
+    .strictObject({ event: z.string().min(1).max(200), data: z.unknown().optional() })
+    .describe('an event reaches the run'),
+  z
+    .strictObject({ advance: z.union([z.string(), z.number()]) })
+    .describe('the clock moves forward, e.g. "2h"; due timers fire'),
   z
     .strictObject({
       expect: z.strictObject({
@@ -63,7 +67,9 @@ export const flowTestSchema = z.strictObject({
       mocks: z
         .strictObject({
           actions: z.record(z.string(), z.unknown()).optional(),
-          http: z.record(z.string(), z.strictObject({ status: z.number().int(), body: z.unknown().optional() })).optional(),
+          http: z
+            .record(z.string(), z.strictObject({ status: z.number().int(), body: z.unknown().optional() }))
+            .optional(),
         })
         .optional(),
     })

@@ -5,7 +5,12 @@ import { CURRENT_SCHEMA_VERSION } from './flow-document.js'
  * (STYLE.md absorb #8). A document is migrated when it is read; stored versions are never
  * rewritten, so a published version keeps running exactly as it was frozen.
  */
-type Migration = { from: number; to: number; name: string; migrate(doc: Record<string, unknown>): Record<string, unknown> }
+type Migration = {
+  from: number
+  to: number
+  name: string
+  migrate(doc: Record<string, unknown>): Record<string, unknown>
+}
 
 const migrations: Migration[] = [
   {

@@ -27,7 +27,10 @@ function compile(expression: string): jsonata.Expression {
       expr = jsonata(expression)
     } catch (error) {
       const e = error as { message?: string; position?: number }
-      throw new ExpressionError(expression, `invalid expression "${expression}": ${e.message ?? error}${e.position !== undefined ? ` (at ${e.position})` : ''}`)
+      throw new ExpressionError(
+        expression,
+        `invalid expression "${expression}": ${e.message ?? error}${e.position !== undefined ? ` (at ${e.position})` : ''}`,
+      )
     }
     compiled.set(expression, expr)
   }
@@ -54,7 +57,9 @@ export async function renderTemplate(template: string, scope: Record<string, unk
   }
   parts.push(template.slice(last))
   const values = await Promise.all(parts)
-  return values.map((v) => (v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v))).join('')
+  return values
+    .map((v) => (v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)))
+    .join('')
 }
 
 /** Syntax check for the validator: the error message, or null when the expression compiles. */

@@ -34,12 +34,22 @@ export function defineNodeType<S extends z.ZodType<Record<string, unknown>>>(spe
     channels: spec.channels ?? ['text', 'voice'],
     expressionFields: spec.expressionFields,
     // the engine hands executors the config with zod's defaults applied
-    execute: (ctx) => spec.execute({ ...ctx, node: { ...ctx.node, config: spec.config.parse(ctx.node.config) } } as never),
-    resume: spec.resume ? (ctx, event) => spec.resume!({ ...ctx, node: { ...ctx.node, config: spec.config.parse(ctx.node.config) } } as never, event) : undefined,
+    execute: (ctx) =>
+      spec.execute({ ...ctx, node: { ...ctx.node, config: spec.config.parse(ctx.node.config) } } as never),
+    resume: spec.resume
+      ? (ctx, event) =>
+          spec.resume!({ ...ctx, node: { ...ctx.node, config: spec.config.parse(ctx.node.config) } } as never, event)
+      : undefined,
   }
 }
 
 export const text = (maxLength = 4000) => z.string().max(maxLength)
-export const localizedText = z.union([z.string().max(4000), z.strictObject({ en: z.string().max(4000).optional(), 'zh-CN': z.string().max(4000).optional() })])
+export const localizedText = z.union([
+  z.string().max(4000),
+  z.strictObject({ en: z.string().max(4000).optional(), 'zh-CN': z.string().max(4000).optional() }),
+])
 export type LocalizedText = z.infer<typeof localizedText>
-export const duration = z.union([z.number().int().min(0), z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/, 'a duration such as 30s, 15m, 2h')])
+export const duration = z.union([
+  z.number().int().min(0),
+  z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/, 'a duration such as 30s, 15m, 2h'),
+])

@@ -3,7 +3,16 @@ import type { ExecutionContext, NodeResult, ResumeEvent } from '../runtime/execu
 
 export type Localized = { en: string; 'zh-CN': string }
 
-export const nodeCategories = ['flow', 'messaging', 'logic', 'ai', 'routing', 'tickets', 'integration', 'voice'] as const
+export const nodeCategories = [
+  'flow',
+  'messaging',
+  'logic',
+  'ai',
+  'routing',
+  'tickets',
+  'integration',
+  'voice',
+] as const
 export type NodeCategory = (typeof nodeCategories)[number]
 
 /**

@@ -1,9 +1,31 @@
 import { extractEntityNode, classifyIntentNode, kbAnswerNode } from './builtins/ai-nodes.js'
 import { endNode, startNode, subflowNode } from './builtins/flow-nodes.js'
-import { gatherNode, hangupNode, httpRequestNode, playNode, pluginActionNode, recordNode, transferNode } from './builtins/integration-voice-nodes.js'
-import { businessHoursNode, conditionNode, setVariablesNode, splitNode, switchNode, waitNode } from './builtins/logic-nodes.js'
+import {
+  gatherNode,
+  hangupNode,
+  httpRequestNode,
+  playNode,
+  pluginActionNode,
+  recordNode,
+  transferNode,
+} from './builtins/integration-voice-nodes.js'
+import {
+  businessHoursNode,
+  conditionNode,
+  setVariablesNode,
+  splitNode,
+  switchNode,
+  waitNode,
+} from './builtins/logic-nodes.js'
 import { askNode, menuNode, sendMessageNode } from './builtins/messaging-nodes.js'
-import { createTicketNode, handoffNode, scheduleCallbackNode, sendSurveyNode, setAttributesNode, updateTicketNode } from './builtins/routing-ticket-nodes.js'
+import {
+  createTicketNode,
+  handoffNode,
+  scheduleCallbackNode,
+  sendSurveyNode,
+  setAttributesNode,
+  updateTicketNode,
+} from './builtins/routing-ticket-nodes.js'
 import type { NodeTypeDefinition } from './node-type.js'
 
 export const builtinNodeTypes: NodeTypeDefinition[] = [

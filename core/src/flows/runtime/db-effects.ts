@@ -30,8 +30,19 @@ export function createDbEffects(deps: DbEffectsDeps, run: RunRecord): FlowEffect
     async handoff({ queue, priority, skills }) {
       const row = await db.queue.findUnique({ where: { name: queue } })
       if (!row) throw new Error(`no queue named "${queue}"`)
-      if (conversationId) await db.conversation.update({ where: { id: conversationId }, data: { status: 'queued', queueId: row.id, priority } })
-      await bus.publish('conversation.queued', { conversationId, queueId: row.id, queue, priority, skills, runId: run.id })
+      if (conversationId)
+        await db.conversation.update({
+          where: { id: conversationId },
+          data: { status: 'queued', queueId: row.id, priority },
+        })
+      await bus.publish('conversation.queued', {
+        conversationId,
+        queueId: row.id,
+        queue,
+        priority,
+        skills,
+        runId: run.id,
+      })
     },
     async updateConversation({ tags, priority, attributes }) {
       if (!conversationId) return
@@ -41,34 +52,58 @@ export function createDbEffects(deps: DbEffectsDeps, run: RunRecord): FlowEffect
         data: {
           ...(tags ? { tags: [...new Set([...(current.tags as string[]), ...tags])] } : {}),
           ...(priority !== undefined ? { priority } : {}),
-          ...(attributes && Object.keys(attributes).length ? { attributes: { ...(current.attributes as object), ...attributes } as Prisma.InputJsonValue } : {}),
+          ...(attributes && Object.keys(attributes).length
+            ? { attributes: { ...(current.attributes as object), ...attributes } as Prisma.InputJsonValue }
+            : {}),
         },
       })
     },
     async createTicket({ subject, priority, category, tier }) {
       const conversation = conversationId ? await db.conversation.findUnique({ where: { id: conversationId } }) : null
-      const ticket = await db.ticket.create({ data: { subject, priority, category, tier: tier ?? 'L1', conversationId, contactId: conversation?.contactId ?? null } })
+      const ticket = await db.ticket.create({
+        data: {
+          subject,
+          priority,
+          category,
+          tier: tier ?? 'L1',
+          conversationId,
+          contactId: conversation?.contactId ?? null,
+        },
+      })
       await bus.publish('ticket.created', { ticketId: ticket.id, conversationId, runId: run.id })
       return { id: String(ticket.id) }
     },
     async updateTicket({ id, status, priority, tier }) {
       const ticketId = Number(id)
       if (!Number.isInteger(ticketId)) throw new Error(`"${id}" is not a ticket number`)
-      await db.ticket.update({ where: { id: ticketId }, data: { status, priority, tier, ...(status === 'resolved' ? { resolvedAt: new Date() } : {}) } })
+      await db.ticket.update({
+        where: { id: ticketId },
+        data: { status, priority, tier, ...(status === 'resolved' ? { resolvedAt: new Date() } : {}) },
+      })
       await bus.publish('ticket.updated', { ticketId, status, priority, tier, runId: run.id })
     },
     async scheduleCallback({ at, note, phone }) {
-      const job = await scheduler.schedule({ type: CALLBACK_DUE_JOB, runAt: at, payload: { conversationId, note, phone: phone ?? null, runId: run.id } })
+      const job = await scheduler.schedule({
+        type: CALLBACK_DUE_JOB,
+        runAt: at,
+        payload: { conversationId, note, phone: phone ?? null, runId: run.id },
+      })
       return { id: job.id }
     },
     async sendSurvey({ at, survey }) {
-      const job = await scheduler.schedule({ type: SURVEY_DUE_JOB, runAt: at, payload: { conversationId, survey, runId: run.id } })
+      const job = await scheduler.schedule({
+        type: SURVEY_DUE_JOB,
+        runAt: at,
+        payload: { conversationId, survey, runId: run.id },
+      })
       return { id: job.id }
     },
     async httpRequest({ method, url, headers, body, timeoutMs }) {
       const target = new URL(url)
-      if (!['http:', 'https:'].includes(target.protocol)) throw new Error(`only http and https URLs are allowed, not ${target.protocol}`)
-      if (!hostAllowed(target, deps.httpAllowedHosts)) throw new Error(`host ${target.host} is not in SWITCHBOARD_FLOW_HTTP_HOSTS`)
+      if (!['http:', 'https:'].includes(target.protocol))
+        throw new Error(`only http and https URLs are allowed, not ${target.protocol}`)
+      if (!hostAllowed(target, deps.httpAllowedHosts))
+        throw new Error(`host ${target.host} is not in SWITCHBOARD_FLOW_HTTP_HOSTS`)
       const response = await fetch(target, {
         method,
         headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
@@ -97,7 +132,10 @@ export function createDbEffects(deps: DbEffectsDeps, run: RunRecord): FlowEffect
       if (!conversation) return { contact: null, conversation: null }
       const contact = await deps.contacts.get(conversation.contactId).catch(() => null)
       const { id, channel, status, priority, intent, tags, attributes } = conversation
-      return { contact: contact as Record<string, unknown> | null, conversation: { id, channel, status, priority, intent, tags, attributes } }
+      return {
+        contact: contact as Record<string, unknown> | null,
+        conversation: { id, channel, status, priority, intent, tags, attributes },
+      }
     },
   }
 }

@@ -5,14 +5,23 @@
  */
 export interface FlowEffects {
   classifyIntent(text: string): Promise<{ intent: string | null; confidence: number }>
-  searchKnowledgeBase(text: string, limit: number): Promise<Array<{ id: string; question: string; answer: string; score: number }>>
+  searchKnowledgeBase(
+    text: string,
+    limit: number,
+  ): Promise<Array<{ id: string; question: string; answer: string; score: number }>>
   handoff(input: { queue: string; priority: number; skills: string[] }): Promise<void>
   updateConversation(input: { tags?: string[]; priority?: number; attributes?: Record<string, unknown> }): Promise<void>
   createTicket(input: { subject: string; priority: string; category?: string; tier?: string }): Promise<{ id: string }>
   updateTicket(input: { id: string; status?: string; priority?: string; tier?: string }): Promise<void>
   scheduleCallback(input: { at: Date; note: string; phone?: string }): Promise<{ id: string }>
   sendSurvey(input: { at: Date; survey: string }): Promise<{ id: string }>
-  httpRequest(input: { method: string; url: string; headers: Record<string, string>; body?: unknown; timeoutMs: number }): Promise<{ status: number; body: unknown }>
+  httpRequest(input: {
+    method: string
+    url: string
+    headers: Record<string, string>
+    body?: unknown
+    timeoutMs: number
+  }): Promise<{ status: number; body: unknown }>
   callPluginAction(action: string, input: unknown): Promise<unknown>
   /** the contact and conversation the run is about, for expressions */
   context(): Promise<{ contact: Record<string, unknown> | null; conversation: Record<string, unknown> | null }>

@@ -61,7 +61,9 @@ export class FlowEngine {
     const runId = input.runId ?? randomUUID()
     return this.locked(runId, async () => {
       if (input.eventKey && (await this.deps.store.eventSeen(input.eventKey))) return this.duplicate(runId)
-      const version = input.versionId ? await this.deps.store.loadVersion(input.versionId) : await this.deps.store.publishedVersion(required(input.flow, 'flow'))
+      const version = input.versionId
+        ? await this.deps.store.loadVersion(input.versionId)
+        : await this.deps.store.publishedVersion(required(input.flow, 'flow'))
       const start = version.document.nodes.find((n) => n.type === 'start')
       if (!start) throw userError(ErrorCode.VALIDATION, `Flow "${version.flowName}" has no start node`)
       const run: RunRecord = {
@@ -75,7 +77,12 @@ export class FlowEngine {
         waitingFor: null,
         callStack: [],
         stepCount: 0,
-        trigger: { kind: 'api', channel: input.channel ?? 'text', ...(input.trigger ?? {}), ...(input.input ? { input: input.input } : {}) },
+        trigger: {
+          kind: 'api',
+          channel: input.channel ?? 'text',
+          ...(input.trigger ?? {}),
+          ...(input.input ? { input: input.input } : {}),
+        },
         lastError: null,
         startedAt: this.now(),
         endedAt: null,
@@ -85,7 +92,11 @@ export class FlowEngine {
   }
 
   /** Delivers an input, a timer or an event to a waiting run. */
-  async deliver(runId: string, event: ResumeEvent, options: { eventKey?: string; waitId?: string } = {}): Promise<TurnResult> {
+  async deliver(
+    runId: string,
+    event: ResumeEvent,
+    options: { eventKey?: string; waitId?: string } = {},
+  ): Promise<TurnResult> {
     return this.locked(runId, async () => {
       if (options.eventKey && (await this.deps.store.eventSeen(options.eventKey))) return this.duplicate(runId)
       const run = await this.deps.store.loadRun(runId)
@@ -93,10 +104,16 @@ export class FlowEngine {
       const stale = options.waitId !== undefined && run.waitingFor?.waitId !== options.waitId
       if (run.status !== 'waiting' || !run.waitingFor || stale) {
         if (options.waitId !== undefined) return this.result(run, [], true)
-        throw userError(ErrorCode.CONFLICT, `Flow run ${runId} is ${run.status}, not waiting for input`, { status: 409 })
+        throw userError(ErrorCode.CONFLICT, `Flow run ${runId} is ${run.status}, not waiting for input`, {
+          status: 409,
+        })
       }
       if (!accepts(run.waitingFor.spec, event)) {
-        throw userError(ErrorCode.CONFLICT, `Flow run ${runId} waits for ${run.waitingFor.spec.for}${run.waitingFor.spec.topic ? ` "${run.waitingFor.spec.topic}"` : ''}, not ${event.kind}`, { status: 409 })
+        throw userError(
+          ErrorCode.CONFLICT,
+          `Flow run ${runId} waits for ${run.waitingFor.spec.for}${run.waitingFor.spec.topic ? ` "${run.waitingFor.spec.topic}"` : ''}, not ${event.kind}`,
+          { status: 409 },
+        )
       }
       if (event.kind === 'input') {
         run.trigger = { ...run.trigger, input: { text: event.text, digits: event.digits } }
@@ -107,7 +124,12 @@ export class FlowEngine {
     })
   }
 
-  private async turn(run: RunRecord, startVersion: LoadedVersion, resumeWith: ResumeEvent | undefined, eventKey: string | undefined): Promise<TurnResult> {
+  private async turn(
+    run: RunRecord,
+    startVersion: LoadedVersion,
+    resumeWith: ResumeEvent | undefined,
+    eventKey: string | undefined,
+  ): Promise<TurnResult> {
     const outputs: FlowOutput[] = []
     const steps: TraceStep[] = []
     let version = startVersion
@@ -125,7 +147,9 @@ export class FlowEngine {
       try {
         if (!definition) throw new Error(`unknown node type "${node.type}"`)
         const ctx = await this.context(run, node, effects, outputs, event ? run.waitingFor?.state : undefined)
-        result = event ? await (definition.resume ?? (async () => ({ next: 'next' }) as NodeResult))(ctx, event) : await definition.execute(ctx)
+        result = event
+          ? await (definition.resume ?? (async () => ({ next: 'next' }) as NodeResult))(ctx, event)
+          : await definition.execute(ctx)
       } catch (error) {
         result = { end: 'failed', error: `node "${node.id}" (${node.type}) failed: ${(error as Error).message}` }
       }
@@ -134,7 +158,8 @@ export class FlowEngine {
         nodeId: node.id,
         nodeType: node.type,
         input: event ?? (run.stepCount === 0 && run.trigger.input ? { input: run.trigger.input } : {}),
-        output: 'output' in result && result.output ? result.output : 'wait' in result ? { waitingFor: result.wait.for } : {},
+        output:
+          'output' in result && result.output ? result.output : 'wait' in result ? { waitingFor: result.wait.for } : {},
         port: 'next' in result ? result.next : null,
         error: 'end' in result && result.end === 'failed' ? (result.error ?? 'failed') : null,
         startedAt,
@@ -146,16 +171,31 @@ export class FlowEngine {
 
       if ('wait' in result) {
         const waitId = randomUUID()
-        const deadline = result.wait.until ?? (result.wait.timeoutMs !== undefined ? new Date(this.now().getTime() + result.wait.timeoutMs).toISOString() : undefined)
+        const deadline =
+          result.wait.until ??
+          (result.wait.timeoutMs !== undefined
+            ? new Date(this.now().getTime() + result.wait.timeoutMs).toISOString()
+            : undefined)
         run.status = 'waiting'
-        run.waitingFor = { nodeId: node.id, waitId, spec: result.wait, state: result.state ?? null, ...(deadline ? { deadline } : {}) }
+        run.waitingFor = {
+          nodeId: node.id,
+          waitId,
+          spec: result.wait,
+          state: result.state ?? null,
+          ...(deadline ? { deadline } : {}),
+        }
         // the timer is set before the turn is saved: if it fires early it waits on the run lock
         if (deadline) await this.deps.timers.set(run.id, waitId, new Date(deadline))
         break
       }
       if ('call' in result) {
         const sub = await this.deps.store.publishedVersion(result.call.flow)
-        run.callStack.push({ flowId: run.flowId, flowVersionId: version.id, nodeId: node.id, returnPort: result.returnPort })
+        run.callStack.push({
+          flowId: run.flowId,
+          flowVersionId: version.id,
+          nodeId: node.id,
+          returnPort: result.returnPort,
+        })
         version = sub
         run.flowVersionId = sub.id
         run.currentNodeId = nodeOfType(sub.document, 'start').id
@@ -193,9 +233,22 @@ export class FlowEngine {
         } else run.currentNodeId = next
       }
       if (run.stepCount >= maxSteps) {
-        const path = steps.slice(-6).map((s) => s.nodeId).join(' → ')
+        const path = steps
+          .slice(-6)
+          .map((s) => s.nodeId)
+          .join(' → ')
         const error = `stopped after ${run.stepCount} steps (the flow's limit is ${maxSteps}): it seems to loop (last nodes: ${path})`
-        steps.push({ seq: run.stepCount, nodeId: run.currentNodeId!, nodeType: 'step-limit', input: {}, output: {}, port: null, error, startedAt: this.now(), durationMs: 0 })
+        steps.push({
+          seq: run.stepCount,
+          nodeId: run.currentNodeId!,
+          nodeType: 'step-limit',
+          input: {},
+          output: {},
+          port: null,
+          error,
+          startedAt: this.now(),
+          durationMs: 0,
+        })
         this.finish(run, 'failed', error)
         break
       }
@@ -214,14 +267,26 @@ export class FlowEngine {
     run.endedAt = this.now()
   }
 
-  private async context(run: RunRecord, node: FlowNode, effects: FlowEffects, outputs: FlowOutput[], state: unknown): Promise<ExecutionContext> {
+  private async context(
+    run: RunRecord,
+    node: FlowNode,
+    effects: FlowEffects,
+    outputs: FlowOutput[],
+    state: unknown,
+  ): Promise<ExecutionContext> {
     let scopeCache: Record<string, unknown> | undefined
     const scope = async () => {
       if (!scopeCache) {
         const { contact, conversation } = await effects.context()
         scopeCache = { contact, conversation }
       }
-      return { ...scopeCache, vars: run.variables, input: run.trigger.input ?? {}, now: this.now().toISOString(), channel: run.trigger.channel }
+      return {
+        ...scopeCache,
+        vars: run.variables,
+        input: run.trigger.input ?? {},
+        now: this.now().toISOString(),
+        channel: run.trigger.channel,
+      }
     }
     return {
       node,
@@ -244,11 +309,27 @@ export class FlowEngine {
 
   private async duplicate(runId: string): Promise<TurnResult> {
     const run = await this.deps.store.loadRun(runId)
-    return { runId, status: run?.status ?? 'running', outputs: [], variables: run?.variables ?? {}, waitingFor: run?.waitingFor ?? null, error: run?.lastError ?? null, duplicate: true }
+    return {
+      runId,
+      status: run?.status ?? 'running',
+      outputs: [],
+      variables: run?.variables ?? {},
+      waitingFor: run?.waitingFor ?? null,
+      error: run?.lastError ?? null,
+      duplicate: true,
+    }
   }
 
   private result(run: RunRecord, outputs: FlowOutput[], duplicate: boolean): TurnResult {
-    return { runId: run.id, status: run.status, outputs, variables: run.variables, waitingFor: run.waitingFor, error: run.lastError, duplicate }
+    return {
+      runId: run.id,
+      status: run.status,
+      outputs,
+      variables: run.variables,
+      waitingFor: run.waitingFor,
+      error: run.lastError,
+      duplicate,
+    }
   }
 }
 

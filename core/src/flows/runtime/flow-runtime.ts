@@ -30,10 +30,27 @@ export function createFlowRuntime(deps: FlowRuntimeDeps) {
     registry: deps.registry,
     store,
     locks: infra.locks,
-    effectsFor: (run) => createDbEffects({ db, bus: infra.bus, scheduler: infra.scheduler, contacts: deps.contacts, httpAllowedHosts: deps.httpAllowedHosts, classify: deps.classify, searchKb: deps.searchKb }, run),
+    effectsFor: (run) =>
+      createDbEffects(
+        {
+          db,
+          bus: infra.bus,
+          scheduler: infra.scheduler,
+          contacts: deps.contacts,
+          httpAllowedHosts: deps.httpAllowedHosts,
+          classify: deps.classify,
+          searchKb: deps.searchKb,
+        },
+        run,
+      ),
     timers: {
       async set(runId, waitId, at) {
-        await infra.scheduler.schedule({ type: FLOW_TIMER_JOB, runAt: at, key: timerKey(runId, waitId), payload: { runId, waitId } })
+        await infra.scheduler.schedule({
+          type: FLOW_TIMER_JOB,
+          runAt: at,
+          key: timerKey(runId, waitId),
+          payload: { runId, waitId },
+        })
       },
       async cancel(runId, waitId) {
         await infra.scheduler.cancel(timerKey(runId, waitId))
@@ -49,18 +66,33 @@ export function createFlowRuntime(deps: FlowRuntimeDeps) {
     await engine.deliver(runId, { kind }, { waitId, eventKey: `timer:${waitId}` })
   })
   // callbacks and surveys become events when due; routing and the channels act on them
-  infra.scheduler.define(CALLBACK_DUE_JOB, async (job) => infra.bus.publish('callback.due', { jobId: job.id, ...(job.payload as object) }))
-  infra.scheduler.define(SURVEY_DUE_JOB, async (job) => infra.bus.publish('survey.due', { jobId: job.id, ...(job.payload as object) }))
+  infra.scheduler.define(CALLBACK_DUE_JOB, async (job) =>
+    infra.bus.publish('callback.due', { jobId: job.id, ...(job.payload as object) }),
+  )
+  infra.scheduler.define(SURVEY_DUE_JOB, async (job) =>
+    infra.bus.publish('survey.due', { jobId: job.id, ...(job.payload as object) }),
+  )
 
   return {
     engine,
     store,
     async getRun(runId: string) {
-      const run = await db.flowRun.findUnique({ where: { id: runId }, include: { steps: { orderBy: { seq: 'asc' } }, flow: { select: { name: true } }, flowVersion: { select: { version: true } } } })
+      const run = await db.flowRun.findUnique({
+        where: { id: runId },
+        include: {
+          steps: { orderBy: { seq: 'asc' } },
+          flow: { select: { name: true } },
+          flowVersion: { select: { version: true } },
+        },
+      })
       return run
     },
     async listRuns(flowId: string, filter: { status?: string; limit: number }) {
-      return db.flowRun.findMany({ where: { flowId, status: filter.status }, orderBy: { startedAt: 'desc' }, take: filter.limit })
+      return db.flowRun.findMany({
+        where: { flowId, status: filter.status },
+        orderBy: { startedAt: 'desc' },
+        take: filter.limit,
+      })
     },
   }
 }

@@ -2,7 +2,10 @@ import { ErrorCode, userError } from '../../errors/index.js'
 import type { LoadedVersion, RunRecord, RunStore, TraceStep } from './run-record.js'
 
 /** Runs in memory, for the simulator and flow tests: nothing touches the database. */
-export function createMemoryRunStore(versions: LoadedVersion[], resolveFlow?: (flowIdOrName: string) => Promise<LoadedVersion>) {
+export function createMemoryRunStore(
+  versions: LoadedVersion[],
+  resolveFlow?: (flowIdOrName: string) => Promise<LoadedVersion>,
+) {
   const runs = new Map<string, RunRecord>()
   const events = new Set<string>()
   const traces = new Map<string, TraceStep[]>()

@@ -10,8 +10,18 @@ const json = (value: unknown) => value as Prisma.InputJsonValue
 export function createPrismaRunStore(db: Db): RunStore {
   const versions = new Map<string, LoadedVersion>()
 
-  async function toLoaded(row: { id: string; flowId: string; graph: unknown; flow: { name: string } }): Promise<LoadedVersion> {
-    const loaded = { id: row.id, flowId: row.flowId, flowName: row.flow.name, document: flowDocumentSchema.parse(migrateFlowDocument(row.graph)) }
+  async function toLoaded(row: {
+    id: string
+    flowId: string
+    graph: unknown
+    flow: { name: string }
+  }): Promise<LoadedVersion> {
+    const loaded = {
+      id: row.id,
+      flowId: row.flowId,
+      flowName: row.flow.name,
+      document: flowDocumentSchema.parse(migrateFlowDocument(row.graph)),
+    }
     versions.set(row.id, loaded)
     return loaded
   }
@@ -20,14 +30,18 @@ export function createPrismaRunStore(db: Db): RunStore {
     async loadVersion(versionId) {
       const cached = versions.get(versionId)
       if (cached) return cached
-      const row = await db.flowVersion.findUnique({ where: { id: versionId }, include: { flow: { select: { name: true } } } })
+      const row = await db.flowVersion.findUnique({
+        where: { id: versionId },
+        include: { flow: { select: { name: true } } },
+      })
       if (!row) throw userError(ErrorCode.NOT_FOUND, `No flow version ${versionId}`, { status: 404 })
       return toLoaded(row)
     },
     async publishedVersion(flowIdOrName) {
       const flow = await db.flow.findFirst({ where: { OR: [{ id: flowIdOrName }, { name: flowIdOrName }] } })
       if (!flow) throw userError(ErrorCode.NOT_FOUND, `No flow "${flowIdOrName}"`, { status: 404 })
-      if (!flow.publishedVersionId) throw userError(ErrorCode.CONFLICT, `Flow "${flow.name}" has no published version yet`, { status: 409 })
+      if (!flow.publishedVersionId)
+        throw userError(ErrorCode.CONFLICT, `Flow "${flow.name}" has no published version yet`, { status: 409 })
       return this.loadVersion(flow.publishedVersionId)
     },
     async loadRun(runId) {
@@ -70,14 +84,27 @@ export function createPrismaRunStore(db: Db): RunStore {
       }
       try {
         await db.$transaction(async (tx) => {
-          await tx.flowRun.upsert({ where: { id: run.id }, create: { id: run.id, startedAt: run.startedAt, ...data }, update: data })
+          await tx.flowRun.upsert({
+            where: { id: run.id },
+            create: { id: run.id, startedAt: run.startedAt, ...data },
+            update: data,
+          })
           // the key is written in the same transaction: a duplicate rolls the whole turn back
           if (eventKey) await tx.flowRunEvent.create({ data: { key: eventKey, runId: run.id } })
-          if (steps.length) await tx.flowRunStep.createMany({ data: steps.map((s) => ({ runId: run.id, ...s, input: json(s.input ?? {}), output: json(s.output ?? {}) })) })
+          if (steps.length)
+            await tx.flowRunStep.createMany({
+              data: steps.map((s) => ({
+                runId: run.id,
+                ...s,
+                input: json(s.input ?? {}),
+                output: json(s.output ?? {}),
+              })),
+            })
         })
         return 'saved'
       } catch (error) {
-        if ((error as { code?: string }).code === 'P2002' && eventKey && (await this.eventSeen(eventKey))) return 'duplicate'
+        if ((error as { code?: string }).code === 'P2002' && eventKey && (await this.eventSeen(eventKey)))
+          return 'duplicate'
         throw error
       }
     },

@@ -61,7 +61,12 @@ export interface SimulatorDeps {
 export async function simulateFlow(deps: SimulatorDeps, input: SimulationInput): Promise<SimulationResult> {
   let clock = input.now ? new Date(input.now) : new Date()
   if (Number.isNaN(clock.getTime())) throw userError(ErrorCode.VALIDATION, `now "${input.now}" is not a time`)
-  const version: LoadedVersion = { id: `sim-${randomUUID()}`, flowId: 'simulation', flowName: input.flowName ?? 'simulation', document: input.document }
+  const version: LoadedVersion = {
+    id: `sim-${randomUUID()}`,
+    flowId: 'simulation',
+    flowName: input.flowName ?? 'simulation',
+    document: input.document,
+  }
   const store = createMemoryRunStore([version], deps.resolveFlow)
   const timers = new Map<string, { waitId: string; at: Date }>()
   const effects = createSimulatedEffects({ mocks: input.mocks, context: input.context, nlu: deps.nlu, kb: deps.kb })
@@ -88,21 +93,34 @@ export async function simulateFlow(deps: SimulatorDeps, input: SimulationInput):
     sinceExpect.push(...r.outputs)
     return r
   }
-  let last = record(-1, await engine.start({ versionId: version.id, channel: input.channel ?? 'text', variables: input.vars }))
+  let last = record(
+    -1,
+    await engine.start({ versionId: version.id, channel: input.channel ?? 'text', variables: input.vars }),
+  )
   const runId = last.runId
 
   for (const [index, step] of input.steps.entries()) {
     if ('say' in step || 'digits' in step) {
       if (last.status !== 'waiting' || last.waitingFor?.spec.for !== 'input') {
-        failures.push({ step: index, message: `the flow is ${last.status}${last.waitingFor ? ` and waits for ${last.waitingFor.spec.for}` : ''}, not for input` })
+        failures.push({
+          step: index,
+          message: `the flow is ${last.status}${last.waitingFor ? ` and waits for ${last.waitingFor.spec.for}` : ''}, not for input`,
+        })
         continue
       }
-      last = record(index, await engine.deliver(runId, 'say' in step ? { kind: 'input', text: step.say } : { kind: 'input', digits: step.digits }))
+      last = record(
+        index,
+        await engine.deliver(
+          runId,
+          'say' in step ? { kind: 'input', text: step.say } : { kind: 'input', digits: step.digits },
+        ),
+      )
     } else if ('event' in step) {
       last = record(index, await engine.deliver(runId, { kind: 'event', topic: step.event, data: step.data }))
     } else if ('advance' in step) {
       const ms = parseDuration(step.advance)
-      if (ms === undefined) throw userError(ErrorCode.VALIDATION, `step ${index}: advance "${step.advance}" is not a duration`)
+      if (ms === undefined)
+        throw userError(ErrorCode.VALIDATION, `step ${index}: advance "${step.advance}" is not a duration`)
       const target = clock.getTime() + ms
       // fire due timers in time order, moving the clock to each
       for (;;) {
@@ -132,21 +150,42 @@ export async function simulateFlow(deps: SimulatorDeps, input: SimulationInput):
   }
 }
 
-function checkExpectation(step: number, expect: Extract<TranscriptStep, { expect: unknown }>['expect'], last: TurnResult, outputs: FlowOutput[]) {
+function checkExpectation(
+  step: number,
+  expect: Extract<TranscriptStep, { expect: unknown }>['expect'],
+  last: TurnResult,
+  outputs: FlowOutput[],
+) {
   const failures: Array<{ step: number; message: string }> = []
   const texts = outputs.filter((o) => o.kind === 'message').map((o) => String((o as { text?: unknown }).text))
   let from = 0
   for (const wanted of expect.messages ?? []) {
     const at = texts.findIndex((t, i) => i >= from && t.includes(wanted))
-    if (at === -1) failures.push({ step, message: `expected a message containing "${wanted}"; the flow sent: ${texts.length ? texts.map((t) => JSON.stringify(t)).join(', ') : 'nothing'}` })
+    if (at === -1)
+      failures.push({
+        step,
+        message: `expected a message containing "${wanted}"; the flow sent: ${texts.length ? texts.map((t) => JSON.stringify(t)).join(', ') : 'nothing'}`,
+      })
     else from = at + 1
   }
   for (const [name, value] of Object.entries(expect.vars ?? {})) {
-    if (JSON.stringify(last.variables[name]) !== JSON.stringify(value)) failures.push({ step, message: `expected vars.${name} = ${JSON.stringify(value)}, got ${JSON.stringify(last.variables[name])}` })
+    if (JSON.stringify(last.variables[name]) !== JSON.stringify(value))
+      failures.push({
+        step,
+        message: `expected vars.${name} = ${JSON.stringify(value)}, got ${JSON.stringify(last.variables[name])}`,
+      })
   }
-  if (expect.status && expect.status !== last.status) failures.push({ step, message: `expected status ${expect.status}, got ${last.status}${last.error ? ` (${last.error})` : ''}` })
+  if (expect.status && expect.status !== last.status)
+    failures.push({
+      step,
+      message: `expected status ${expect.status}, got ${last.status}${last.error ? ` (${last.error})` : ''}`,
+    })
   for (const kind of expect.outputs ?? []) {
-    if (!outputs.some((o) => o.kind === kind)) failures.push({ step, message: `expected an output "${kind}"; got ${outputs.map((o) => o.kind).join(', ') || 'none'}` })
+    if (!outputs.some((o) => o.kind === kind))
+      failures.push({
+        step,
+        message: `expected an output "${kind}"; got ${outputs.map((o) => o.kind).join(', ') || 'none'}`,
+      })
   }
   return failures
 }

@@ -29,8 +29,10 @@ export function createSimulatedEffects(options: {
   const record = (effect: string, input: unknown) => recorded.push({ effect, input })
   return {
     recorded,
-    classifyIntent: (text) => (options.nlu ? options.nlu.classifyIntent(text) : Promise.resolve({ intent: null, confidence: 0 })),
-    searchKnowledgeBase: (text, limit) => (options.kb ? options.kb.searchKnowledgeBase(text, limit) : Promise.resolve([])),
+    classifyIntent: (text) =>
+      options.nlu ? options.nlu.classifyIntent(text) : Promise.resolve({ intent: null, confidence: 0 }),
+    searchKnowledgeBase: (text, limit) =>
+      options.kb ? options.kb.searchKnowledgeBase(text, limit) : Promise.resolve([]),
     async handoff(input) {
       record('handoff', input)
     },
@@ -55,13 +57,19 @@ export function createSimulatedEffects(options: {
     async httpRequest(input) {
       record('httpRequest', { method: input.method, url: input.url })
       const mock = options.mocks?.http?.[`${input.method} ${input.url}`]
-      if (!mock) throw new Error(`no mock for ${input.method} ${input.url} in the simulation (add it to the test's given.mocks.http)`)
+      if (!mock)
+        throw new Error(
+          `no mock for ${input.method} ${input.url} in the simulation (add it to the test's given.mocks.http)`,
+        )
       return { status: mock.status, body: mock.body ?? null }
     },
     async callPluginAction(action, input) {
       record('callPluginAction', { action, input })
       const mocks = options.mocks?.actions ?? {}
-      if (!(action in mocks)) throw new Error(`no mock for plugin action ${action} in the simulation (add it to the test's given.mocks.actions)`)
+      if (!(action in mocks))
+        throw new Error(
+          `no mock for plugin action ${action} in the simulation (add it to the test's given.mocks.actions)`,
+        )
       return structuredClone(mocks[action])
     },
     async context() {

@@ -30,7 +30,8 @@ export interface FlowProblem {
   path?: string
 }
 
-export type ValidationResult = { ok: true; document: FlowDocument; problems: [] } | { ok: false; document?: FlowDocument; problems: FlowProblem[] }
+export type ValidationResult =
+  { ok: true; document: FlowDocument; problems: [] } | { ok: false; document?: FlowDocument; problems: FlowProblem[] }
 
 const ajv = new Ajv2020({ allErrors: true, strict: false })
 const compiledSchemas = new WeakMap<NodeTypeDefinition, ValidateFunction>()
@@ -54,7 +55,10 @@ export function validateFlow(input: unknown, registry: NodeTypeRegistry): Valida
       ok: false,
       problems: parsed.error.issues.map((issue) => {
         const [top, index] = issue.path
-        const nodeId = top === 'nodes' && typeof index === 'number' ? (input as { nodes?: Array<{ id?: unknown }> })?.nodes?.[index]?.id : undefined
+        const nodeId =
+          top === 'nodes' && typeof index === 'number'
+            ? (input as { nodes?: Array<{ id?: unknown }> })?.nodes?.[index]?.id
+            : undefined
         return {
           code: 'document' as const,
           message: `${issue.path.join('.') || 'document'}: ${issue.message}`,
@@ -69,7 +73,8 @@ export function validateFlow(input: unknown, registry: NodeTypeRegistry): Valida
   const problems: FlowProblem[] = []
   const nodes = new Map<string, FlowDocument['nodes'][number]>()
   for (const node of doc.nodes) {
-    if (nodes.has(node.id)) problems.push({ code: 'duplicate-node', nodeId: node.id, message: `node id "${node.id}" is used twice` })
+    if (nodes.has(node.id))
+      problems.push({ code: 'duplicate-node', nodeId: node.id, message: `node id "${node.id}" is used twice` })
     nodes.set(node.id, node)
   }
 
@@ -77,7 +82,11 @@ export function validateFlow(input: unknown, registry: NodeTypeRegistry): Valida
   for (const node of doc.nodes) {
     const definition = registry.get(node.type)
     if (!definition) {
-      problems.push({ code: 'unknown-node-type', nodeId: node.id, message: `node "${node.id}" has unknown type "${node.type}"` })
+      problems.push({
+        code: 'unknown-node-type',
+        nodeId: node.id,
+        message: `node "${node.id}" has unknown type "${node.type}"`,
+      })
       continue
     }
     definitions.set(node.id, definition)
@@ -85,8 +94,18 @@ export function validateFlow(input: unknown, registry: NodeTypeRegistry): Valida
     if (!validate(node.config)) {
       for (const e of validate.errors ?? []) {
         const where = e.instancePath ? e.instancePath.slice(1).replaceAll('/', '.') : ''
-        const detail = e.keyword === 'additionalProperties' ? `unknown setting "${(e.params as { additionalProperty: string }).additionalProperty}"` : e.keyword === 'required' ? `missing setting "${(e.params as { missingProperty: string }).missingProperty}"` : e.message
-        problems.push({ code: 'invalid-config', nodeId: node.id, path: `config${where ? '.' + where : ''}`, message: `node "${node.id}" (${node.type}): ${where ? where + ' ' : ''}${detail}` })
+        const detail =
+          e.keyword === 'additionalProperties'
+            ? `unknown setting "${(e.params as { additionalProperty: string }).additionalProperty}"`
+            : e.keyword === 'required'
+              ? `missing setting "${(e.params as { missingProperty: string }).missingProperty}"`
+              : e.message
+        problems.push({
+          code: 'invalid-config',
+          nodeId: node.id,
+          path: `config${where ? '.' + where : ''}`,
+          message: `node "${node.id}" (${node.type}): ${where ? where + ' ' : ''}${detail}`,
+        })
       }
       continue
     }
@@ -94,26 +113,59 @@ export function validateFlow(input: unknown, registry: NodeTypeRegistry): Valida
       for (const { path, value } of valuesAt(node.config, field.path)) {
         if (typeof value !== 'string') continue
         const problem = field.kind === 'expression' ? checkExpression(value) : checkTemplate(value)
-        if (problem) problems.push({ code: 'invalid-expression', nodeId: node.id, path: `config.${path}`, message: `node "${node.id}": ${problem}` })
+        if (problem)
+          problems.push({
+            code: 'invalid-expression',
+            nodeId: node.id,
+            path: `config.${path}`,
+            message: `node "${node.id}": ${problem}`,
+          })
       }
     }
   }
 
   const starts = doc.nodes.filter((n) => n.type === 'start')
   if (starts.length === 0) problems.push({ code: 'no-start', message: 'the flow has no start node' })
-  for (const extra of starts.slice(1)) problems.push({ code: 'several-starts', nodeId: extra.id, message: `node "${extra.id}" is a second start node; a flow has exactly one` })
+  for (const extra of starts.slice(1))
+    problems.push({
+      code: 'several-starts',
+      nodeId: extra.id,
+      message: `node "${extra.id}" is a second start node; a flow has exactly one`,
+    })
 
   const used = new Map<string, number>()
   doc.edges.forEach((edge, index) => {
     const from = nodes.get(edge.from)
-    if (!from) problems.push({ code: 'dangling-edge', edge: index, message: `edge ${index} starts at unknown node "${edge.from}"` })
-    if (!nodes.has(edge.to)) problems.push({ code: 'dangling-edge', edge: index, nodeId: edge.from, message: `edge ${index} from "${edge.from}" goes to unknown node "${edge.to}"` })
+    if (!from)
+      problems.push({
+        code: 'dangling-edge',
+        edge: index,
+        message: `edge ${index} starts at unknown node "${edge.from}"`,
+      })
+    if (!nodes.has(edge.to))
+      problems.push({
+        code: 'dangling-edge',
+        edge: index,
+        nodeId: edge.from,
+        message: `edge ${index} from "${edge.from}" goes to unknown node "${edge.to}"`,
+      })
     const definition = from && definitions.get(from.id)
     if (definition && !portsOf(definition, from).includes(edge.port)) {
-      problems.push({ code: 'unknown-port', edge: index, nodeId: edge.from, message: `node "${edge.from}" (${from.type}) has no output port "${edge.port}" (ports: ${portsOf(definition, from).join(', ') || 'none'})` })
+      problems.push({
+        code: 'unknown-port',
+        edge: index,
+        nodeId: edge.from,
+        message: `node "${edge.from}" (${from.type}) has no output port "${edge.port}" (ports: ${portsOf(definition, from).join(', ') || 'none'})`,
+      })
     }
     const key = `${edge.from}\u0000${edge.port}`
-    if (used.has(key)) problems.push({ code: 'duplicate-edge', edge: index, nodeId: edge.from, message: `port "${edge.port}" of node "${edge.from}" is connected twice (edges ${used.get(key)} and ${index})` })
+    if (used.has(key))
+      problems.push({
+        code: 'duplicate-edge',
+        edge: index,
+        nodeId: edge.from,
+        message: `port "${edge.port}" of node "${edge.from}" is connected twice (edges ${used.get(key)} and ${index})`,
+      })
     else used.set(key, index)
   })
 
@@ -121,7 +173,12 @@ export function validateFlow(input: unknown, registry: NodeTypeRegistry): Valida
     const definition = definitions.get(node.id)
     if (!definition) continue
     for (const port of requiredPortsOf(definition, node)) {
-      if (!used.has(`${node.id}\u0000${port}`)) problems.push({ code: 'missing-port', nodeId: node.id, message: `port "${port}" of node "${node.id}" (${node.type}) must be connected` })
+      if (!used.has(`${node.id}\u0000${port}`))
+        problems.push({
+          code: 'missing-port',
+          nodeId: node.id,
+          message: `port "${port}" of node "${node.id}" (${node.type}) must be connected`,
+        })
     }
   }
 
@@ -130,9 +187,16 @@ export function validateFlow(input: unknown, registry: NodeTypeRegistry): Valida
     const queue = [starts[0]!.id]
     while (queue.length) {
       const id = queue.shift()!
-      for (const edge of doc.edges) if (edge.from === id && nodes.has(edge.to) && !reached.has(edge.to)) reached.add(edge.to), queue.push(edge.to)
+      for (const edge of doc.edges)
+        if (edge.from === id && nodes.has(edge.to) && !reached.has(edge.to)) (reached.add(edge.to), queue.push(edge.to))
     }
-    for (const node of doc.nodes) if (!reached.has(node.id)) problems.push({ code: 'unreachable', nodeId: node.id, message: `node "${node.id}" cannot be reached from the start` })
+    for (const node of doc.nodes)
+      if (!reached.has(node.id))
+        problems.push({
+          code: 'unreachable',
+          nodeId: node.id,
+          message: `node "${node.id}" cannot be reached from the start`,
+        })
   }
 
   return problems.length ? { ok: false, document: doc, problems } : { ok: true, document: doc, problems: [] }
@@ -144,8 +208,10 @@ function valuesAt(root: unknown, path: string): Array<{ path: string; value: unk
   for (const part of path.split('.')) {
     const next: Array<{ path: string; value: unknown }> = []
     for (const { path: p, value } of current) {
-      if (part === '*' && Array.isArray(value)) value.forEach((v, i) => next.push({ path: p ? `${p}.${i}` : String(i), value: v }))
-      else if (value && typeof value === 'object' && part in value) next.push({ path: p ? `${p}.${part}` : part, value: (value as Record<string, unknown>)[part] })
+      if (part === '*' && Array.isArray(value))
+        value.forEach((v, i) => next.push({ path: p ? `${p}.${i}` : String(i), value: v }))
+      else if (value && typeof value === 'object' && part in value)
+        next.push({ path: p ? `${p}.${part}` : part, value: (value as Record<string, unknown>)[part] })
     }
     current = next
   }

@@ -6,7 +6,13 @@ export interface FlowDiff {
     added: FlowNode[]
     removed: FlowNode[]
     /** nodes whose type, config or title changed; `moved` lists those that only changed position */
-    changed: Array<{ id: string; fields: Array<'type' | 'config' | 'title'>; configKeys: string[]; before: FlowNode; after: FlowNode }>
+    changed: Array<{
+      id: string
+      fields: Array<'type' | 'config' | 'title'>
+      configKeys: string[]
+      before: FlowNode
+      after: FlowNode
+    }>
     moved: string[]
   }
   edges: { added: FlowEdge[]; removed: FlowEdge[] }
@@ -29,7 +35,13 @@ export function diffDocuments(before: FlowDocument, after: FlowDocument): FlowDi
     const fields = (['type', 'config', 'title'] as const).filter((f) => !isDeepStrictEqual(old[f], now[f]))
     if (fields.length) {
       const keys = new Set([...Object.keys(old.config), ...Object.keys(now.config)])
-      changed.push({ id, fields: [...fields], configKeys: [...keys].filter((k) => !isDeepStrictEqual(old.config[k], now.config[k])), before: old, after: now })
+      changed.push({
+        id,
+        fields: [...fields],
+        configKeys: [...keys].filter((k) => !isDeepStrictEqual(old.config[k], now.config[k])),
+        before: old,
+        after: now,
+      })
     } else if (!isDeepStrictEqual(old.position, now.position)) moved.push(id)
   }
   const ea = new Set(before.edges.map(edgeKey))
@@ -37,8 +49,16 @@ export function diffDocuments(before: FlowDocument, after: FlowDocument): FlowDi
   const va = before.variables
   const vb = after.variables
   const diff: FlowDiff = {
-    nodes: { added: after.nodes.filter((n) => !a.has(n.id)), removed: before.nodes.filter((n) => !b.has(n.id)), changed, moved },
-    edges: { added: after.edges.filter((e) => !ea.has(edgeKey(e))), removed: before.edges.filter((e) => !eb.has(edgeKey(e))) },
+    nodes: {
+      added: after.nodes.filter((n) => !a.has(n.id)),
+      removed: before.nodes.filter((n) => !b.has(n.id)),
+      changed,
+      moved,
+    },
+    edges: {
+      added: after.edges.filter((e) => !ea.has(edgeKey(e))),
+      removed: before.edges.filter((e) => !eb.has(edgeKey(e))),
+    },
     variables: {
       added: Object.keys(vb).filter((k) => !(k in va)),
       removed: Object.keys(va).filter((k) => !(k in vb)),
@@ -47,6 +67,13 @@ export function diffDocuments(before: FlowDocument, after: FlowDocument): FlowDi
     same: false,
   }
   diff.same =
-    !diff.nodes.added.length && !diff.nodes.removed.length && !diff.nodes.changed.length && !diff.edges.added.length && !diff.edges.removed.length && !diff.variables.added.length && !diff.variables.removed.length && !diff.variables.changed.length
+    !diff.nodes.added.length &&
+    !diff.nodes.removed.length &&
+    !diff.nodes.changed.length &&
+    !diff.edges.added.length &&
+    !diff.edges.removed.length &&
+    !diff.variables.added.length &&
+    !diff.variables.removed.length &&
+    !diff.variables.changed.length
   return diff
 }

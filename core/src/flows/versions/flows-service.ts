@@ -41,13 +41,22 @@ export function createFlowsService({ db, audit, registry }: { db: Db; audit: Aud
   /** Parses the document's shape (400 listing the problems) and returns it with its semantic problems. */
   function checkDocument(input: unknown): { document: FlowDocument; problems: FlowProblem[] } {
     const result = validateFlow(input, registry)
-    if (!result.document) throw userError(ErrorCode.FLOW_INVALID, `The flow document is malformed: ${result.problems.map((p) => p.message).join('; ')}`, { details: result.problems })
+    if (!result.document)
+      throw userError(
+        ErrorCode.FLOW_INVALID,
+        `The flow document is malformed: ${result.problems.map((p) => p.message).join('; ')}`,
+        { details: result.problems },
+      )
     return { document: result.document, problems: result.problems }
   }
 
   function refuseProblems(name: string, problems: FlowProblem[]) {
     if (problems.length) {
-      throw userError(ErrorCode.FLOW_INVALID, `Flow "${name}" has ${problems.length} problem(s): ${problems.map((p) => p.message).join('; ')}`, { details: problems })
+      throw userError(
+        ErrorCode.FLOW_INVALID,
+        `Flow "${name}" has ${problems.length} problem(s): ${problems.map((p) => p.message).join('; ')}`,
+        { details: problems },
+      )
     }
   }
 
@@ -59,7 +68,10 @@ export function createFlowsService({ db, audit, registry }: { db: Db; audit: Aud
 
   async function publishedNumber(flow: { publishedVersionId: string | null }) {
     if (!flow.publishedVersionId) return null
-    return (await db.flowVersion.findUnique({ where: { id: flow.publishedVersionId }, select: { version: true } }))?.version ?? null
+    return (
+      (await db.flowVersion.findUnique({ where: { id: flow.publishedVersionId }, select: { version: true } }))
+        ?.version ?? null
+    )
   }
 
   async function view(flow: Awaited<ReturnType<typeof getRow>>) {
@@ -93,8 +105,14 @@ export function createFlowsService({ db, audit, registry }: { db: Db; audit: Aud
 
   async function newVersion(actor: Actor, flowId: string, document: FlowDocument, note: string) {
     return db.$transaction(async (tx) => {
-      const last = await tx.flowVersion.findFirst({ where: { flowId }, orderBy: { version: 'desc' }, select: { version: true } })
-      const version = await tx.flowVersion.create({ data: { flowId, version: (last?.version ?? 0) + 1, graph: json(document), note, createdById: actor.userId } })
+      const last = await tx.flowVersion.findFirst({
+        where: { flowId },
+        orderBy: { version: 'desc' },
+        select: { version: true },
+      })
+      const version = await tx.flowVersion.create({
+        data: { flowId, version: (last?.version ?? 0) + 1, graph: json(document), note, createdById: actor.userId },
+      })
       await tx.flow.update({ where: { id: flowId }, data: { publishedVersionId: version.id } })
       return version
     })
@@ -111,7 +129,17 @@ export function createFlowsService({ db, audit, registry }: { db: Db; audit: Aud
 
     async list() {
       const flows = await db.flow.findMany({ orderBy: { name: 'asc' } })
-      return Promise.all(flows.map(async (f) => ({ id: f.id, name: f.name, kind: f.kind, description: f.description, draftRev: f.draftRev, publishedVersion: await publishedNumber(f), updatedAt: f.updatedAt })))
+      return Promise.all(
+        flows.map(async (f) => ({
+          id: f.id,
+          name: f.name,
+          kind: f.kind,
+          description: f.description,
+          draftRev: f.draftRev,
+          publishedVersion: await publishedNumber(f),
+          updatedAt: f.updatedAt,
+        })),
+      )
     },
 
     async get(id: string) {
@@ -121,9 +149,17 @@ export function createFlowsService({ db, audit, registry }: { db: Db; audit: Aud
     async create(actor: Actor, input: { name: string; kind: string; description?: string; document?: unknown }) {
       const data = parseInput(flowFileSchema.extend({ document: z.unknown().optional() }), input)
       const { document } = data.document === undefined ? { document: emptyDocument() } : checkDocument(data.document)
-      if (await db.flow.findUnique({ where: { name: data.name } })) throw userError(ErrorCode.CONFLICT, `A flow named "${data.name}" already exists`, { status: 409 })
-      const flow = await db.flow.create({ data: { name: data.name, kind: data.kind, description: data.description, draft: json(document) } })
-      await audit.record(actor, { action: 'flow.create', targetType: 'flow', targetId: flow.id, details: { name: flow.name } })
+      if (await db.flow.findUnique({ where: { name: data.name } }))
+        throw userError(ErrorCode.CONFLICT, `A flow named "${data.name}" already exists`, { status: 409 })
+      const flow = await db.flow.create({
+        data: { name: data.name, kind: data.kind, description: data.description, draft: json(document) },
+      })
+      await audit.record(actor, {
+        action: 'flow.create',
+        targetType: 'flow',
+        targetId: flow.id,
+        details: { name: flow.name },
+      })
       return view(flow)
     },
 
@@ -133,16 +169,29 @@ export function createFlowsService({ db, audit, registry }: { db: Db; audit: Aud
       const { document } = checkDocument(input.document)
       const updated = await db.flow.updateMany({
         where: { id: flow.id, draftRev: input.baseRev },
-        data: { draft: json(document), draftRev: { increment: 1 }, ...(input.description !== undefined ? { description: input.description } : {}) },
+        data: {
+          draft: json(document),
+          draftRev: { increment: 1 },
+          ...(input.description !== undefined ? { description: input.description } : {}),
+        },
       })
       if (updated.count === 0) {
         const current = await getRow(flow.id)
-        throw userError(ErrorCode.FLOW_STALE, `Flow "${flow.name}" was saved by someone else since revision ${input.baseRev} (it is at revision ${current.draftRev}); reload it and apply your change again`, {
-          status: 409,
-          details: { currentRev: current.draftRev, yourRev: input.baseRev },
-        })
+        throw userError(
+          ErrorCode.FLOW_STALE,
+          `Flow "${flow.name}" was saved by someone else since revision ${input.baseRev} (it is at revision ${current.draftRev}); reload it and apply your change again`,
+          {
+            status: 409,
+            details: { currentRev: current.draftRev, yourRev: input.baseRev },
+          },
+        )
       }
-      await audit.record(actor, { action: 'flow.save-draft', targetType: 'flow', targetId: flow.id, details: { rev: input.baseRev + 1 } })
+      await audit.record(actor, {
+        action: 'flow.save-draft',
+        targetType: 'flow',
+        targetId: flow.id,
+        details: { rev: input.baseRev + 1 },
+      })
       return view(await getRow(flow.id))
     },
 
@@ -152,7 +201,12 @@ export function createFlowsService({ db, audit, registry }: { db: Db; audit: Aud
       const { document, problems } = checkDocument(flow.draft)
       refuseProblems(flow.name, problems)
       const version = await newVersion(actor, flow.id, document, input.note ?? '')
-      await audit.record(actor, { action: 'flow.publish', targetType: 'flow', targetId: flow.id, details: { version: version.version } })
+      await audit.record(actor, {
+        action: 'flow.publish',
+        targetType: 'flow',
+        targetId: flow.id,
+        details: { version: version.version },
+      })
       return { flowId: flow.id, version: version.version, versionId: version.id }
     },
 
@@ -161,14 +215,30 @@ export function createFlowsService({ db, audit, registry }: { db: Db; audit: Aud
       const flow = await getRow(id)
       const document = await documentAt(flow.id, input.version)
       const version = await newVersion(actor, flow.id, document, `rollback to version ${input.version}`)
-      await audit.record(actor, { action: 'flow.rollback', targetType: 'flow', targetId: flow.id, details: { to: input.version, version: version.version } })
+      await audit.record(actor, {
+        action: 'flow.rollback',
+        targetType: 'flow',
+        targetId: flow.id,
+        details: { to: input.version, version: version.version },
+      })
       return { flowId: flow.id, version: version.version, versionId: version.id }
     },
 
     async versions(id: string) {
       const flow = await getRow(id)
-      const rows = await db.flowVersion.findMany({ where: { flowId: flow.id }, orderBy: { version: 'desc' }, include: { createdBy: { select: { email: true, name: true } } } })
-      return rows.map((r) => ({ version: r.version, id: r.id, note: r.note, createdAt: r.createdAt, createdBy: r.createdBy, published: r.id === flow.publishedVersionId }))
+      const rows = await db.flowVersion.findMany({
+        where: { flowId: flow.id },
+        orderBy: { version: 'desc' },
+        include: { createdBy: { select: { email: true, name: true } } },
+      })
+      return rows.map((r) => ({
+        version: r.version,
+        id: r.id,
+        note: r.note,
+        createdAt: r.createdAt,
+        createdBy: r.createdBy,
+        published: r.id === flow.publishedVersionId,
+      }))
     },
 
     async diff(id: string, from: VersionRef, to: VersionRef) {
@@ -178,7 +248,12 @@ export function createFlowsService({ db, audit, registry }: { db: Db; audit: Aud
     async remove(actor: Actor, id: string) {
       const flow = await getRow(id)
       await db.flow.delete({ where: { id: flow.id } })
-      await audit.record(actor, { action: 'flow.delete', targetType: 'flow', targetId: flow.id, details: { name: flow.name } })
+      await audit.record(actor, {
+        action: 'flow.delete',
+        targetType: 'flow',
+        targetId: flow.id,
+        details: { name: flow.name },
+      })
     },
 
     /** Creates or replaces a flow from a flow file; an invalid file is refused whole (nothing saved). */
@@ -188,16 +263,31 @@ export function createFlowsService({ db, audit, registry }: { db: Db; audit: Aud
       refuseProblems(file.name, problems)
       const existing = await db.flow.findUnique({ where: { name: file.name } })
       const flow = existing
-        ? await db.flow.update({ where: { id: existing.id }, data: { kind: file.kind, description: file.description, draft: json(document), draftRev: { increment: 1 } } })
-        : await db.flow.create({ data: { name: file.name, kind: file.kind, description: file.description, draft: json(document) } })
-      await audit.record(actor, { action: 'flow.import', targetType: 'flow', targetId: flow.id, details: { name: flow.name, replaced: Boolean(existing) } })
+        ? await db.flow.update({
+            where: { id: existing.id },
+            data: { kind: file.kind, description: file.description, draft: json(document), draftRev: { increment: 1 } },
+          })
+        : await db.flow.create({
+            data: { name: file.name, kind: file.kind, description: file.description, draft: json(document) },
+          })
+      await audit.record(actor, {
+        action: 'flow.import',
+        targetType: 'flow',
+        targetId: flow.id,
+        details: { name: flow.name, replaced: Boolean(existing) },
+      })
       const published = options.publish ? await this.publish(actor, flow.id, { note: 'imported' }) : undefined
       return { ...(await view(await getRow(flow.id))), ...(published ? { publishedVersion: published.version } : {}) }
     },
 
     async exportFile(id: string): Promise<FlowFile & { document: FlowDocument }> {
       const flow = await getRow(id)
-      return { name: flow.name, kind: flow.kind as FlowFile['kind'], description: flow.description, document: flowDocumentSchema.parse(migrateFlowDocument(flow.draft)) }
+      return {
+        name: flow.name,
+        kind: flow.kind as FlowFile['kind'],
+        description: flow.description,
+        document: flowDocumentSchema.parse(migrateFlowDocument(flow.draft)),
+      }
     },
   }
 }

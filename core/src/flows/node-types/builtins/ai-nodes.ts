@@ -26,7 +26,10 @@ export const classifyIntentNode = defineNodeType({
     const result = await ctx.effects.classifyIntent(text)
     ctx.vars[ctx.node.config.variable] = result.intent
     ctx.vars[`${ctx.node.config.variable}Confidence`] = result.confidence
-    const known = result.intent && ctx.node.config.intents.includes(result.intent) && result.confidence >= ctx.node.config.minConfidence
+    const known =
+      result.intent &&
+      ctx.node.config.intents.includes(result.intent) &&
+      result.confidence >= ctx.node.config.minConfidence
     return { next: known ? result.intent! : 'other', output: result }
   },
 })
@@ -34,9 +37,16 @@ export const classifyIntentNode = defineNodeType({
 export const kbAnswerNode = defineNodeType({
   type: 'kb-answer',
   title: { en: 'Knowledge-base answer', 'zh-CN': '知识库回答' },
-  description: { en: 'Searches the knowledge base for the message; sends the best answer (`answered`) or goes to `no-answer`.', 'zh-CN': '在知识库中检索，发送最佳答案（answered），无匹配走 no-answer。' },
+  description: {
+    en: 'Searches the knowledge base for the message; sends the best answer (`answered`) or goes to `no-answer`.',
+    'zh-CN': '在知识库中检索，发送最佳答案（answered），无匹配走 no-answer。',
+  },
   category: 'ai',
-  config: z.strictObject({ text: z.string().max(500).default('input.text'), send: z.boolean().default(true), variable: varName.default('kbAnswer') }),
+  config: z.strictObject({
+    text: z.string().max(500).default('input.text'),
+    send: z.boolean().default(true),
+    variable: varName.default('kbAnswer'),
+  }),
   ports: ['answered', 'no-answer'],
   requiredPorts: ['no-answer'],
   expressionFields: [{ path: 'text', kind: 'expression' }],
@@ -63,11 +73,18 @@ const entityPatterns: Record<string, RegExp> = {
 export const extractEntityNode = defineNodeType({
   type: 'extract-entity',
   title: { en: 'Extract entity', 'zh-CN': '提取实体' },
-  description: { en: 'Finds an order number, phone, email, tracking number or a custom pattern in the text and stores it.', 'zh-CN': '从文本中提取订单号、电话、邮箱、运单号或自定义模式并保存。' },
+  description: {
+    en: 'Finds an order number, phone, email, tracking number or a custom pattern in the text and stores it.',
+    'zh-CN': '从文本中提取订单号、电话、邮箱、运单号或自定义模式并保存。',
+  },
   category: 'ai',
   config: z.strictObject({
     entity: z.enum(['order-number', 'phone', 'email', 'tracking-number', 'pattern']),
-    pattern: z.string().max(500).optional().describe('for entity=pattern: a regular expression; its first group (or the match) is kept'),
+    pattern: z
+      .string()
+      .max(500)
+      .optional()
+      .describe('for entity=pattern: a regular expression; its first group (or the match) is kept'),
     text: z.string().max(500).default('input.text'),
     variable: varName,
   }),

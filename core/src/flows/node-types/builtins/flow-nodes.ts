@@ -17,7 +17,10 @@ export const endNode = defineNodeType({
   title: { en: 'End', 'zh-CN': '结束' },
   description: { en: 'Ends the run (or returns to the calling flow).', 'zh-CN': '结束本次运行（或返回上级流程）。' },
   category: 'flow',
-  config: z.strictObject({ outcome: z.enum(['completed', 'failed']).default('completed'), reason: z.string().max(500).optional() }),
+  config: z.strictObject({
+    outcome: z.enum(['completed', 'failed']).default('completed'),
+    reason: z.string().max(500).optional(),
+  }),
   ports: [],
   execute: async ({ node }) => ({ end: node.config.outcome, error: node.config.reason }),
 })

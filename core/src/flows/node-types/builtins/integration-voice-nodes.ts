@@ -51,7 +51,10 @@ export const httpRequestNode = defineNodeType({
 export const pluginActionNode = defineNodeType({
   type: 'plugin-action',
   title: { en: 'Call a plugin action', 'zh-CN': '调用插件动作' },
-  description: { en: 'Calls an action a plugin provides (e.g. erp.getOrder) with an input built from expressions; stores the result.', 'zh-CN': '调用插件提供的动作（如 erp.getOrder），保存结果。' },
+  description: {
+    en: 'Calls an action a plugin provides (e.g. erp.getOrder) with an input built from expressions; stores the result.',
+    'zh-CN': '调用插件提供的动作（如 erp.getOrder），保存结果。',
+  },
   category: 'integration',
   config: z.strictObject({
     action: z.string().regex(/^[a-z][a-z0-9-]*\.[A-Za-z][A-Za-z0-9]*$/, 'plugin.action, e.g. erp.getOrder'),
@@ -62,7 +65,8 @@ export const pluginActionNode = defineNodeType({
   requiredPorts: ['ok'],
   async execute(ctx) {
     const input: Record<string, unknown> = {}
-    for (const [field, expression] of Object.entries(ctx.node.config.input)) input[field] = await ctx.evaluate(expression)
+    for (const [field, expression] of Object.entries(ctx.node.config.input))
+      input[field] = await ctx.evaluate(expression)
     try {
       ctx.vars[ctx.node.config.variable] = await ctx.effects.callPluginAction(ctx.node.config.action, input)
       return { next: 'ok' }
@@ -76,9 +80,14 @@ export const pluginActionNode = defineNodeType({
 export const playNode = defineNodeType({
   type: 'play',
   title: { en: 'Play / say', 'zh-CN': '播放/朗读' },
-  description: { en: 'Plays an audio file or speaks a text on a call (in a chat, the text is sent).', 'zh-CN': '通话中播放音频或朗读文本（聊天中发送文本）。' },
+  description: {
+    en: 'Plays an audio file or speaks a text on a call (in a chat, the text is sent).',
+    'zh-CN': '通话中播放音频或朗读文本（聊天中发送文本）。',
+  },
   category: 'voice',
-  config: z.strictObject({ text: localizedText.optional(), file: z.string().max(500).optional() }).refine((c) => c.text !== undefined || c.file !== undefined, 'give text or file'),
+  config: z
+    .strictObject({ text: localizedText.optional(), file: z.string().max(500).optional() })
+    .refine((c) => c.text !== undefined || c.file !== undefined, 'give text or file'),
   ports: ['next'],
   async execute(ctx) {
     const text = ctx.node.config.text === undefined ? undefined : await say(ctx, ctx.node.config.text)
@@ -91,10 +100,18 @@ export const playNode = defineNodeType({
 export const gatherNode = defineNodeType({
   type: 'gather',
   title: { en: 'Gather digits', 'zh-CN': '收集按键' },
-  description: { en: 'Collects DTMF digits (up to maxDigits, or until #) into a variable; `timeout` when none come.', 'zh-CN': '收集按键（最多 maxDigits 位或按 # 结束）存入变量，无输入走 timeout。' },
+  description: {
+    en: 'Collects DTMF digits (up to maxDigits, or until #) into a variable; `timeout` when none come.',
+    'zh-CN': '收集按键（最多 maxDigits 位或按 # 结束）存入变量，无输入走 timeout。',
+  },
   category: 'voice',
   channels: ['voice'],
-  config: z.strictObject({ prompt: localizedText.optional(), maxDigits: z.number().int().min(1).max(32).default(1), timeout: duration.default('8s'), variable: varName.default('digits') }),
+  config: z.strictObject({
+    prompt: localizedText.optional(),
+    maxDigits: z.number().int().min(1).max(32).default(1),
+    timeout: duration.default('8s'),
+    variable: varName.default('digits'),
+  }),
   ports: ['next', 'timeout'],
   requiredPorts: ['next'],
   async execute(ctx) {
@@ -115,10 +132,17 @@ export const gatherNode = defineNodeType({
 export const recordNode = defineNodeType({
   type: 'record',
   title: { en: 'Record voicemail', 'zh-CN': '录音留言' },
-  description: { en: 'Records the caller (voicemail) until silence, # or maxSeconds; the recording reference is stored.', 'zh-CN': '录制来电者留言，直到静音、# 或达到最长时间。' },
+  description: {
+    en: 'Records the caller (voicemail) until silence, # or maxSeconds; the recording reference is stored.',
+    'zh-CN': '录制来电者留言，直到静音、# 或达到最长时间。',
+  },
   category: 'voice',
   channels: ['voice'],
-  config: z.strictObject({ prompt: localizedText.optional(), maxSeconds: z.number().int().min(1).max(600).default(120), variable: varName.default('recording') }),
+  config: z.strictObject({
+    prompt: localizedText.optional(),
+    maxSeconds: z.number().int().min(1).max(600).default(120),
+    variable: varName.default('recording'),
+  }),
   ports: ['next'],
   async execute(ctx) {
     if (ctx.node.config.prompt) ctx.emit({ kind: 'voice.play', text: await say(ctx, ctx.node.config.prompt) })

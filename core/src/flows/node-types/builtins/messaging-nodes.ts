@@ -10,7 +10,10 @@ const varName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]{0,63}$/, 'a variable n
 export const sendMessageNode = defineNodeType({
   type: 'send-message',
   title: { en: 'Send message', 'zh-CN': '发送消息' },
-  description: { en: 'Sends a text (with {{ }} placeholders), quick replies or a media file. On a call the text is spoken.', 'zh-CN': '发送文本（支持 {{ }} 占位符）、快捷回复或媒体；通话中朗读文本。' },
+  description: {
+    en: 'Sends a text (with {{ }} placeholders), quick replies or a media file. On a call the text is spoken.',
+    'zh-CN': '发送文本（支持 {{ }} 占位符）、快捷回复或媒体；通话中朗读文本。',
+  },
   category: 'messaging',
   config: z.strictObject({
     text: localizedText,
@@ -22,7 +25,12 @@ export const sendMessageNode = defineNodeType({
   async execute(ctx) {
     const text = await say(ctx, ctx.node.config.text)
     if (ctx.channel === 'voice') ctx.emit({ kind: 'voice.play', text })
-    ctx.emit({ kind: 'message', text, ...(ctx.node.config.quickReplies.length ? { quickReplies: ctx.node.config.quickReplies } : {}), ...(ctx.node.config.media ? { media: ctx.node.config.media } : {}) })
+    ctx.emit({
+      kind: 'message',
+      text,
+      ...(ctx.node.config.quickReplies.length ? { quickReplies: ctx.node.config.quickReplies } : {}),
+      ...(ctx.node.config.media ? { media: ctx.node.config.media } : {}),
+    })
     return { next: 'next' }
   },
 })
@@ -40,7 +48,10 @@ const askConfig = z.strictObject({
 })
 type AskState = { attempts: number }
 
-async function checkAnswer(ctx: ExecutionContext<z.output<typeof askConfig>>, value: string): Promise<unknown | undefined> {
+async function checkAnswer(
+  ctx: ExecutionContext<z.output<typeof askConfig>>,
+  value: string,
+): Promise<unknown | undefined> {
   const { validate, rule } = ctx.node.config
   switch (validate) {
     case 'any':
@@ -60,7 +71,9 @@ async function checkAnswer(ctx: ExecutionContext<z.output<typeof askConfig>>, va
     case 'regex':
       return rule && new RegExp(rule).test(value) ? value.trim() : undefined
     case 'expression':
-      return rule && (await ctx.evaluate(`( $value := ${JSON.stringify(value)}; ${rule} )`)) === true ? value.trim() : undefined
+      return rule && (await ctx.evaluate(`( $value := ${JSON.stringify(value)}; ${rule} )`)) === true
+        ? value.trim()
+        : undefined
   }
 }
 
@@ -128,7 +141,13 @@ function pickChoice(config: z.output<typeof menuConfig>, answer: string) {
   if (!a) return undefined
   return config.choices.find((c) => {
     const labels = typeof c.label === 'string' ? [c.label] : [c.label.en, c.label['zh-CN']]
-    return c.key.toLowerCase() === a || [...labels, ...c.synonyms].some((l) => l && (l.toLowerCase() === a || (a.length >= 2 && l.toLowerCase().includes(a)) || a.includes(l.toLowerCase())))
+    return (
+      c.key.toLowerCase() === a ||
+      [...labels, ...c.synonyms].some(
+        (l) =>
+          l && (l.toLowerCase() === a || (a.length >= 2 && l.toLowerCase().includes(a)) || a.includes(l.toLowerCase())),
+      )
+    )
   })
 }
 
@@ -153,7 +172,13 @@ export const menuNode = defineNodeType({
       const replies = await Promise.all(ctx.node.config.choices.map(async (c) => say(ctx, c.label)))
       ctx.emit({ kind: 'message', text, quickReplies: replies })
     }
-    return { wait: { for: 'input', timeoutMs: ctx.node.config.timeout === undefined ? undefined : parseDuration(ctx.node.config.timeout) }, state: { attempts: 0 } }
+    return {
+      wait: {
+        for: 'input',
+        timeoutMs: ctx.node.config.timeout === undefined ? undefined : parseDuration(ctx.node.config.timeout),
+      },
+      state: { attempts: 0 },
+    }
   },
   async resume(ctx, event) {
     if (event.kind === 'timeout') return { next: 'timeout' }
@@ -166,6 +191,12 @@ export const menuNode = defineNodeType({
     if (attempts >= ctx.node.config.retries) return { next: 'no-match' }
     const text = await say(ctx, ctx.node.config.prompt)
     ctx.emit({ kind: 'message', text })
-    return { wait: { for: 'input', timeoutMs: ctx.node.config.timeout === undefined ? undefined : parseDuration(ctx.node.config.timeout) }, state: { attempts: attempts + 1 } }
+    return {
+      wait: {
+        for: 'input',
+        timeoutMs: ctx.node.config.timeout === undefined ? undefined : parseDuration(ctx.node.config.timeout),
+      },
+      state: { attempts: attempts + 1 },
+    }
   },
 })

@@ -6,18 +6,27 @@ import { say } from '../localize.js'
 export const handoffNode = defineNodeType({
   type: 'handoff',
   title: { en: 'Hand off to queue', 'zh-CN': '转人工队列' },
-  description: { en: 'Puts the conversation in a queue for an agent, with a priority and the skills needed.', 'zh-CN': '把会话放入人工队列，带优先级和所需技能。' },
+  description: {
+    en: 'Puts the conversation in a queue for an agent, with a priority and the skills needed.',
+    'zh-CN': '把会话放入人工队列，带优先级和所需技能。',
+  },
   category: 'routing',
   config: z.strictObject({
     queue: z.string().min(1).max(100),
-    priority: z.union([z.number().int().min(0).max(100), z.string().max(500)]).default(0).describe('a number, or an expression giving one'),
+    priority: z
+      .union([z.number().int().min(0).max(100), z.string().max(500)])
+      .default(0)
+      .describe('a number, or an expression giving one'),
     skills: z.array(z.string().max(50)).max(20).default([]),
     message: localizedText.optional(),
   }),
   ports: ['next'],
   async execute(ctx) {
     const { queue, skills, message } = ctx.node.config
-    const priority = typeof ctx.node.config.priority === 'number' ? ctx.node.config.priority : Number(await ctx.evaluate(ctx.node.config.priority)) || 0
+    const priority =
+      typeof ctx.node.config.priority === 'number'
+        ? ctx.node.config.priority
+        : Number(await ctx.evaluate(ctx.node.config.priority)) || 0
     if (message) ctx.emit({ kind: 'message', text: await say(ctx, message) })
     await ctx.effects.handoff({ queue, priority, skills })
     ctx.emit({ kind: 'handoff', queue, priority, skills })
@@ -28,7 +37,10 @@ export const handoffNode = defineNodeType({
 export const setAttributesNode = defineNodeType({
   type: 'set-attributes',
   title: { en: 'Set tags, priority, attributes', 'zh-CN': '设置标签/优先级/属性' },
-  description: { en: 'Tags the conversation, sets its priority and custom attributes.', 'zh-CN': '为会话打标签、设置优先级和自定义属性。' },
+  description: {
+    en: 'Tags the conversation, sets its priority and custom attributes.',
+    'zh-CN': '为会话打标签、设置优先级和自定义属性。',
+  },
   category: 'routing',
   config: z.strictObject({
     tags: z.array(z.string().max(50)).max(20).optional(),
@@ -38,7 +50,8 @@ export const setAttributesNode = defineNodeType({
   ports: ['next'],
   async execute(ctx) {
     const attributes: Record<string, unknown> = {}
-    for (const [name, expression] of Object.entries(ctx.node.config.attributes ?? {})) attributes[name] = await ctx.evaluate(expression)
+    for (const [name, expression] of Object.entries(ctx.node.config.attributes ?? {}))
+      attributes[name] = await ctx.evaluate(expression)
     await ctx.effects.updateConversation({ tags: ctx.node.config.tags, priority: ctx.node.config.priority, attributes })
     return { next: 'next', output: { tags: ctx.node.config.tags, priority: ctx.node.config.priority, attributes } }
   },
@@ -47,7 +60,10 @@ export const setAttributesNode = defineNodeType({
 export const createTicketNode = defineNodeType({
   type: 'create-ticket',
   title: { en: 'Create ticket', 'zh-CN': '创建工单' },
-  description: { en: 'Opens a ticket for the conversation; its number is stored in a variable.', 'zh-CN': '为会话创建工单，工单号存入变量。' },
+  description: {
+    en: 'Opens a ticket for the conversation; its number is stored in a variable.',
+    'zh-CN': '为会话创建工单，工单号存入变量。',
+  },
   category: 'tickets',
   config: z.strictObject({
     subject: z.string().min(1).max(300),
@@ -59,7 +75,12 @@ export const createTicketNode = defineNodeType({
   ports: ['next'],
   expressionFields: [{ path: 'subject', kind: 'template' }],
   async execute(ctx) {
-    const { id } = await ctx.effects.createTicket({ subject: await ctx.render(ctx.node.config.subject), priority: ctx.node.config.priority, category: ctx.node.config.category, tier: ctx.node.config.tier })
+    const { id } = await ctx.effects.createTicket({
+      subject: await ctx.render(ctx.node.config.subject),
+      priority: ctx.node.config.priority,
+      category: ctx.node.config.category,
+      tier: ctx.node.config.tier,
+    })
     ctx.vars[ctx.node.config.variable] = id
     ctx.emit({ kind: 'ticket.created', id })
     return { next: 'next', output: { id } }
@@ -69,7 +90,10 @@ export const createTicketNode = defineNodeType({
 export const updateTicketNode = defineNodeType({
   type: 'update-ticket',
   title: { en: 'Update ticket', 'zh-CN': '更新工单' },
-  description: { en: 'Changes the status, priority or tier (escalation) of a ticket.', 'zh-CN': '修改工单状态、优先级或级别（升级）。' },
+  description: {
+    en: 'Changes the status, priority or tier (escalation) of a ticket.',
+    'zh-CN': '修改工单状态、优先级或级别（升级）。',
+  },
   category: 'tickets',
   config: z.strictObject({
     ticket: z.string().default('vars.ticketId').describe('expression giving the ticket number'),
@@ -81,7 +105,12 @@ export const updateTicketNode = defineNodeType({
   expressionFields: [{ path: 'ticket', kind: 'expression' }],
   async execute(ctx) {
     const id = String(await ctx.evaluate(ctx.node.config.ticket))
-    await ctx.effects.updateTicket({ id, status: ctx.node.config.status, priority: ctx.node.config.priority, tier: ctx.node.config.tier })
+    await ctx.effects.updateTicket({
+      id,
+      status: ctx.node.config.status,
+      priority: ctx.node.config.priority,
+      tier: ctx.node.config.tier,
+    })
     ctx.emit({ kind: 'ticket.updated', id, status: ctx.node.config.status, tier: ctx.node.config.tier })
     return { next: 'next' }
   },
@@ -90,16 +119,25 @@ export const updateTicketNode = defineNodeType({
 export const scheduleCallbackNode = defineNodeType({
   type: 'schedule-callback',
   title: { en: 'Schedule callback', 'zh-CN': '预约回电' },
-  description: { en: 'Promises a call back at a time (an expression, or after a delay); an agent gets it when it is due.', 'zh-CN': '预约在某时间回电（表达式或延迟），到期分配给坐席。' },
+  description: {
+    en: 'Promises a call back at a time (an expression, or after a delay); an agent gets it when it is due.',
+    'zh-CN': '预约在某时间回电（表达式或延迟），到期分配给坐席。',
+  },
   category: 'tickets',
-  config: z.strictObject({ at: z.string().max(500).optional().describe('JSONata giving an ISO time'), after: duration.optional(), note: z.string().max(1000).default('') }),
+  config: z.strictObject({
+    at: z.string().max(500).optional().describe('JSONata giving an ISO time'),
+    after: duration.optional(),
+    note: z.string().max(1000).default(''),
+  }),
   ports: ['next'],
   expressionFields: [
     { path: 'at', kind: 'expression' },
     { path: 'note', kind: 'template' },
   ],
   async execute(ctx) {
-    const at = ctx.node.config.at ? new Date(String(await ctx.evaluate(ctx.node.config.at))) : new Date(ctx.now().getTime() + (parseDuration(ctx.node.config.after ?? '1h') ?? 3_600_000))
+    const at = ctx.node.config.at
+      ? new Date(String(await ctx.evaluate(ctx.node.config.at)))
+      : new Date(ctx.now().getTime() + (parseDuration(ctx.node.config.after ?? '1h') ?? 3_600_000))
     const { id } = await ctx.effects.scheduleCallback({ at, note: await ctx.render(ctx.node.config.note) })
     ctx.vars.callbackAt = at.toISOString()
     ctx.emit({ kind: 'callback.scheduled', id, at: at.toISOString() })
@@ -110,7 +148,10 @@ export const scheduleCallbackNode = defineNodeType({
 export const sendSurveyNode = defineNodeType({
   type: 'send-survey',
   title: { en: 'Send survey', 'zh-CN': '发送满意度调查' },
-  description: { en: 'Sends a satisfaction survey now or after a delay (e.g. 72h after resolution).', 'zh-CN': '立即或延迟（如解决后 72 小时）发送满意度调查。' },
+  description: {
+    en: 'Sends a satisfaction survey now or after a delay (e.g. 72h after resolution).',
+    'zh-CN': '立即或延迟（如解决后 72 小时）发送满意度调查。',
+  },
   category: 'tickets',
   config: z.strictObject({ survey: z.string().min(1).max(100).default('csat'), after: duration.default(0) }),
   ports: ['next'],
