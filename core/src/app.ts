@@ -12,9 +12,11 @@ import { healthRoutes } from './http/health-routes.js'
 import { registerMetrics } from './http/metrics.js'
 import { buildOpenApi } from './http/openapi.js'
 import { createInfra, type Infra } from './infra/index.js'
-import { createFlowRuntime, createFlowsService, flowsRoutes, NodeTypeRegistry, type FlowRuntime, type FlowsService } from './flows/index.js'
+import { createFlowRuntime, createFlowsService, createFlowTriggers, flowsRoutes, NodeTypeRegistry, type FlowRuntime, type FlowsService, type FlowTriggers } from './flows/index.js'
 import { jobsRoutes } from './jobs/index.js'
+import { createKbService, kbRoutes, type KbService } from './kb/index.js'
 import { createLogger, type Logger } from './logger.js'
+import { createNluService, nluRoutes, type NluService } from './nlu/index.js'
 import { createPiiCipher, type PiiCipher } from './pii/index.js'
 import { databaseTarget, migrateDatabase, openDatabase, type DatabaseTarget, type Db } from './storage/index.js'
 import { createTeamsService, teamsRoutes, type TeamsService } from './teams/index.js'
@@ -27,8 +29,11 @@ export interface Services {
   users: UsersService
   teams: TeamsService
   contacts: ContactsService
+  nlu: NluService
+  kb: KbService
   flows: FlowsService
   flowRuntime: FlowRuntime
+  flowTriggers: FlowTriggers
   nodeTypes: NodeTypeRegistry
 }
 
@@ -90,15 +95,19 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   })
   const contacts = createContactsService({ db, pii, phoneRegion: config.pii.defaultRegion })
   const nodeTypes = new NodeTypeRegistry()
+  const flowRuntime = createFlowRuntime({ db, infra, registry: nodeTypes, contacts, httpAllowedHosts: splitList(config.flows.httpAllowedHosts) })
   const services: Services = {
     audit,
     auth,
     users: createUsersService({ db, audit, auth, passwordCost: config.auth.passwordCost }),
     teams: createTeamsService(db, audit),
+    nlu: createNluService({ db, audit, bus: infra.bus }),
+    kb: createKbService({ db, audit, bus: infra.bus }),
     contacts,
     nodeTypes,
     flows: createFlowsService({ db, audit, registry: nodeTypes }),
-    flowRuntime: createFlowRuntime({ db, infra, registry: nodeTypes, contacts, httpAllowedHosts: splitList(config.flows.httpAllowedHosts) }),
+    flowRuntime,
+    flowTriggers: createFlowTriggers({ db, infra, engine: flowRuntime.engine, audit }),
   }
 
   const server = Hapi.server({
@@ -136,7 +145,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     ...usersRoutes(services.users),
     ...teamsRoutes(services.teams),
     ...contactsRoutes(services.contacts),
-    ...flowsRoutes(services.flows, services.flowRuntime, services.nodeTypes, { registry: services.nodeTypes, resolveFlow: (f) => services.flowRuntime.store.publishedVersion(f) }),
+    ...nluRoutes(services.nlu),
+    ...kbRoutes(services.kb),
+    ...flowsRoutes(services.flows, services.flowRuntime, services.flowTriggers, services.nodeTypes, { registry: services.nodeTypes, resolveFlow: (f) => services.flowRuntime.store.publishedVersion(f) }),
     ...jobsRoutes(infra.scheduler),
     ...auditRoutes(audit),
   ])
@@ -156,6 +167,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     server,
     async start() {
       await infra.scheduler.start()
+      await services.flowTriggers.start()
       await server.start()
       logger.info({ url: server.info.uri, database: target.provider, infra: infra.kind }, 'switchboard is listening')
     },
@@ -163,6 +175,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       if (stopped) return
       stopped = true
       await server.stop({ timeout: config.server.shutdownTimeout })
+      await services.flowTriggers.stop()
       await infra.scheduler.stop()
       await infra.close()
       await db.$disconnect()

@@ -31,6 +31,18 @@ const expected: Record<string, RouteMeta['access']> = {
   'POST /api/v1/contacts': 'agent',
   'GET /api/v1/contacts/{id}': 'agent',
   'PATCH /api/v1/contacts/{id}': 'agent',
+  'POST /api/v1/nlu/classify': 'agent',
+  'GET /api/v1/nlu/intents': 'agent',
+  'POST /api/v1/nlu/intents': 'admin',
+  'GET /api/v1/nlu/intents/{id}': 'agent',
+  'PATCH /api/v1/nlu/intents/{id}': 'admin',
+  'DELETE /api/v1/nlu/intents/{id}': 'admin',
+  'POST /api/v1/kb/search': 'agent',
+  'GET /api/v1/kb/entries': 'agent',
+  'POST /api/v1/kb/entries': 'admin',
+  'GET /api/v1/kb/entries/{id}': 'agent',
+  'PATCH /api/v1/kb/entries/{id}': 'admin',
+  'DELETE /api/v1/kb/entries/{id}': 'admin',
   'GET /api/v1/jobs': 'supervisor',
   'GET /api/v1/jobs/{id}': 'supervisor',
   'DELETE /api/v1/jobs/{id}': 'admin',
@@ -57,6 +69,9 @@ const expected: Record<string, RouteMeta['access']> = {
   'POST /api/v1/runs': 'admin',
   'POST /api/v1/runs/{id}/events': 'admin',
   'GET /api/v1/runs/{id}': 'supervisor',
+  'GET /api/v1/flows/{id}/triggers': 'supervisor',
+  'POST /api/v1/flows/{id}/triggers': 'admin',
+  'DELETE /api/v1/flows/{id}/triggers/{triggerId}': 'admin',
 }
 const rank = { agent: 1, supervisor: 2, admin: 3 } as const
 type Role = keyof typeof rank

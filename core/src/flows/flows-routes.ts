@@ -18,12 +18,14 @@ import type { FlowRuntime } from './runtime/flow-runtime.js'
 import { simulateFlow, type SimulatorDeps } from './simulator/simulate.js'
 import { runFlowTests } from './simulator/run-flow-tests.js'
 import type { FlowsService } from './versions/flows-service.js'
+import { triggerInput, type FlowTriggers } from './triggers/flow-triggers.js'
 
 const tags = ['flows']
 
 export function flowsRoutes(
   flows: FlowsService,
   runtime: FlowRuntime,
+  triggers: FlowTriggers,
   registry: NodeTypeRegistry,
   simulator: SimulatorDeps,
 ): ServerRoute[] {
@@ -190,6 +192,27 @@ export function flowsRoutes(
       payload: z.strictObject({ version: versionRef.default('draft') }),
       handler: async ({ params, payload }) =>
         runFlowTests(simulator, await flows.documentAt(params.id, payload.version)),
+    }),
+    defineRoute({ method: 'GET', path: '/api/v1/flows/{id}/triggers', access: 'supervisor', tags, summary: 'What starts this flow', params: idParams, handler: async ({ params }) => triggers.list((await flows.get(params.id)).id) }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/flows/{id}/triggers',
+      access: 'admin',
+      tags,
+      summary: "Start this flow for a channel's new conversations, on an event (with a delay) or on a cron schedule",
+      params: idParams,
+      payload: triggerInput,
+      status: 201,
+      handler: async ({ params, payload, actor }) => triggers.create(actor, (await flows.get(params.id)).id, payload),
+    }),
+    defineRoute({
+      method: 'DELETE',
+      path: '/api/v1/flows/{id}/triggers/{triggerId}',
+      access: 'admin',
+      tags,
+      summary: 'Remove a trigger',
+      params: z.strictObject({ id: z.string().min(1).max(200), triggerId: z.string().min(1).max(64) }),
+      handler: async ({ params, actor }) => triggers.remove(actor, (await flows.get(params.id)).id, params.triggerId),
     }),
     defineRoute({
       method: 'GET',

@@ -15,3 +15,5 @@ export { flowDocumentSchema, CURRENT_SCHEMA_VERSION, flowKinds } from './documen
 export type { FlowDocument, FlowNode, FlowEdge, FlowTest } from './document/flow-document.js'
 export { diffDocuments } from './versions/diff-documents.js'
 export { isOpen } from './node-types/builtins/logic-nodes.js'
+export { createFlowTriggers } from './triggers/flow-triggers.js'
+export type { FlowTriggers, TriggerInput } from './triggers/flow-triggers.js'

@@ -66,6 +66,35 @@ describe('migrations', () => {
     expect((await migrateDatabase(target, { migrations: [...base, fixed] })).applied).toEqual([fixed.name])
   })
 
+  it('keep child rows when a migration rebuilds a parent table (SQLite RedefineTables)', async () => {
+    const target = await freshTarget()
+    if (target.provider !== 'sqlite') return
+    const base = readMigrations(target.provider)
+    await migrateDatabase(target)
+    const db = await openDatabase(target)
+    const user = await db.user.create({ data: { email: 'a@b.cn', name: 'A', passwordHash: 'x', role: 'agent' } })
+    const team = await db.team.create({ data: { name: 'T' } })
+    await db.teamMember.create({ data: { teamId: team.id, userId: user.id } })
+    await db.$disconnect()
+    // what Prisma writes to change a column of User: copy into a new table, drop, rename
+    const rebuild = migration(
+      '29990101000000_rebuild_user',
+      `PRAGMA defer_foreign_keys=ON;
+PRAGMA foreign_keys=OFF;
+CREATE TABLE "new_User" ("id" TEXT NOT NULL PRIMARY KEY, "email" TEXT NOT NULL, "name" TEXT NOT NULL, "passwordHash" TEXT NOT NULL, "role" TEXT NOT NULL, "locale" TEXT NOT NULL DEFAULT 'zh-CN', "active" BOOLEAN NOT NULL DEFAULT true, "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, "updatedAt" DATETIME NOT NULL);
+INSERT INTO "new_User" SELECT * FROM "User";
+DROP TABLE "User";
+ALTER TABLE "new_User" RENAME TO "User";
+CREATE UNIQUE INDEX "User_email_key" ON "User"("email");
+PRAGMA foreign_keys=ON;
+PRAGMA defer_foreign_keys=OFF;`,
+    )
+    expect((await migrateDatabase(target, { migrations: [...base, rebuild] })).applied).toEqual([rebuild.name])
+    const after = await openDatabase(target)
+    expect(await after.teamMember.count()).toBe(1)
+    await after.$disconnect()
+  })
+
   it('report an applied migration whose file was edited afterwards', async () => {
     const target = await freshTarget()
     const base = readMigrations(target.provider)

@@ -117,13 +117,23 @@ function sqliteDriver(file: string): MigrationDriver {
         .all() as AppliedRow[]
     },
     async applyInTransaction(migration) {
-      db.transaction(() => {
-        db.exec(migration.sql)
-        const now = Date.now()
-        db.prepare(
-          'INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)',
-        ).run(randomUUID(), migration.checksum, now, migration.name, now)
-      }).immediate()
+      // SQLite ignores PRAGMA foreign_keys inside a transaction, so the pragmas Prisma writes
+      // around a table rebuild (DROP + re-CREATE) would do nothing and the DROP would cascade
+      // to child rows. Turn the checks off on the connection first, verify before committing.
+      db.pragma('foreign_keys = OFF')
+      try {
+        db.transaction(() => {
+          db.exec(migration.sql)
+          const violations = db.pragma('foreign_key_check') as unknown[]
+          if (violations.length > 0) throw new Error(`it leaves ${violations.length} row(s) violating foreign keys: ${JSON.stringify(violations.slice(0, 3))}`)
+          const now = Date.now()
+          db.prepare(
+            'INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)',
+          ).run(randomUUID(), migration.checksum, now, migration.name, now)
+        }).immediate()
+      } finally {
+        db.pragma('foreign_keys = ON')
+      }
     },
     async close() {
       db.close()

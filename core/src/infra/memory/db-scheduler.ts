@@ -3,8 +3,13 @@ import type { Db, Prisma } from '../../storage/index.js'
 import type { JobHandler, JobRecord, JobStatus, Scheduler } from '../types.js'
 import { keyIsRunning, retryDelayMs } from '../types.js'
 
-/** How long a claimed job may run before it is considered orphaned. */
-const LEASE_MS = 5 * 60_000
+/** A claimed job's lease; a heartbeat renews it while the handler runs, so a crashed holder's job is taken over within a minute. */
+const LEASE_MS = 60_000
+const HEARTBEAT_MS = 20_000
+/** wait after a database error before trying again */
+const RETRY_AFTER_ERROR_MS = 5_000
+/** finished and cancelled jobs are kept this long, then deleted */
+const KEEP_FINISHED_MS = 7 * 86_400_000
 /** setTimeout cannot wait longer than ~24.8 days; re-check at least this often anyway. */
 const MAX_SLEEP_MS = 60_000
 
@@ -29,26 +34,34 @@ function toRecord(row: Row): JobRecord {
  * timer is armed for the earliest pending job (nothing polls). A job is claimed with a
  * conditional update before it runs, so it never runs twice even if two timers fire at once.
  */
-export function createDbScheduler(db: Db, onError: (error: unknown, job: JobRecord) => void): Scheduler {
+export function createDbScheduler(db: Db, onError: (error: unknown, job: JobRecord) => void, onFault: (error: unknown) => void = () => undefined): Scheduler {
   const handlers = new Map<string, JobHandler>()
   const running = new Set<Promise<void>>()
   let timer: NodeJS.Timeout | undefined
   let started = false
   let ticking = false
   let tickAgain = false
+  let lastPrune = 0
 
+  function wakeIn(ms: number) {
+    if (timer) clearTimeout(timer)
+    timer = started ? setTimeout(() => void tick(), ms) : undefined
+  }
+
+  /** Sets the one timer: for the earliest pending job, or an expiring lease to take over. */
   async function arm(): Promise<void> {
     if (!started) return
-    const next = await db.scheduledJob.findFirst({
-      where: { status: 'pending' },
-      orderBy: { runAt: 'asc' },
-      select: { runAt: true },
-    })
-    if (timer) clearTimeout(timer)
-    timer = undefined
-    if (!started || !next) return
-    const delay = Math.min(Math.max(0, next.runAt.getTime() - Date.now()), MAX_SLEEP_MS)
-    timer = setTimeout(() => void tick(), delay)
+    try {
+      const [next, lease] = await Promise.all([
+        db.scheduledJob.findFirst({ where: { status: 'pending' }, orderBy: { runAt: 'asc' }, select: { runAt: true } }),
+        db.scheduledJob.findFirst({ where: { status: 'running' }, orderBy: { lockedUntil: 'asc' }, select: { lockedUntil: true } }),
+      ])
+      const times = [next?.runAt, lease?.lockedUntil].filter((t): t is Date => t instanceof Date).map((t) => t.getTime())
+      wakeIn(times.length === 0 ? MAX_SLEEP_MS : Math.min(Math.max(0, Math.min(...times) - Date.now()), MAX_SLEEP_MS))
+    } catch (error) {
+      onFault(error)
+      wakeIn(RETRY_AFTER_ERROR_MS)
+    }
   }
 
   async function tick(): Promise<void> {
@@ -60,6 +73,12 @@ export function createDbScheduler(db: Db, onError: (error: unknown, job: JobReco
     try {
       do {
         tickAgain = false
+        // take over jobs whose holder stopped renewing its lease (it crashed)
+        await db.scheduledJob.updateMany({ where: { status: 'running', lockedUntil: { lt: new Date() } }, data: { status: 'pending', lockedUntil: null } })
+        if (Date.now() - lastPrune > 3_600_000) {
+          lastPrune = Date.now()
+          await db.scheduledJob.deleteMany({ where: { status: { in: ['done', 'cancelled'] }, finishedAt: { lt: new Date(Date.now() - KEEP_FINISHED_MS) } } })
+        }
         const due = await db.scheduledJob.findMany({
           where: { status: 'pending', runAt: { lte: new Date() } },
           orderBy: { runAt: 'asc' },
@@ -78,14 +97,32 @@ export function createDbScheduler(db: Db, onError: (error: unknown, job: JobReco
         }
         if (due.length === 50) tickAgain = true
       } while (tickAgain && started)
-    } finally {
+    } catch (error) {
+      // a database error must not take the process down: report it and try again shortly
+      onFault(error)
       ticking = false
-      await arm().catch(() => undefined)
+      wakeIn(RETRY_AFTER_ERROR_MS)
+      return
     }
+    ticking = false
+    await arm()
   }
 
   async function execute(job: JobRecord): Promise<void> {
     const handler = handlers.get(job.type)
+    const heartbeat = setInterval(() => {
+      db.scheduledJob.updateMany({ where: { id: job.id, status: 'running' }, data: { lockedUntil: new Date(Date.now() + LEASE_MS) } }).catch(onFault)
+    }, HEARTBEAT_MS)
+    try {
+      await runHandler(job, handler)
+    } catch (error) {
+      onFault(error)
+    } finally {
+      clearInterval(heartbeat)
+    }
+  }
+
+  async function runHandler(job: JobRecord, handler: JobHandler | undefined): Promise<void> {
     try {
       if (!handler) throw new Error(`no handler is defined for job type "${job.type}"`)
       await handler(job)
@@ -153,9 +190,7 @@ export function createDbScheduler(db: Db, onError: (error: unknown, job: JobReco
       return rows.map(toRecord)
     },
     async start() {
-      // One instance owns the in-process scheduler, so a job still marked running was
-      // interrupted by a crash: run it again (handlers are written to be idempotent).
-      await db.scheduledJob.updateMany({ where: { status: 'running' }, data: { status: 'pending', lockedUntil: null } })
+      // jobs interrupted by a crash are taken over once their lease expires (handlers are idempotent)
       started = true
       await tick()
     },
