@@ -65,6 +65,8 @@ describe('first start', () => {
     expect(team.status).toBe(201)
     // the login above scheduled its session-expiry job 4 s ahead; kill before it is due
     const sessionId = createHash('sha256').update(token).digest('hex')
+    const before = await api<Array<{ status: string; payload: { sessionId: string } }>>(url, '/api/v1/jobs?type=auth.session-expired', token)
+    expect(before.body.find((j) => j.payload.sessionId === sessionId)?.status).toBe('pending')
     await server!.kill9()
 
     server = await startServer(env)

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { describeSettings, loadConfig } from '@switchboard/core'
+import { describeSettings, loadConfig, maskUrlPassword } from '@switchboard/core'
 import { table } from '../support/output.js'
 
 export function registerConfig(program: Command): void {
@@ -15,7 +15,7 @@ export function registerConfig(program: Command): void {
         return {
           key: s.key,
           env: s.env,
-          value: s.secret && value !== undefined ? '(set, hidden)' : value === undefined ? '' : String(value),
+          value: s.secret && value !== undefined ? '(set, hidden)' : value === undefined ? '' : s.url ? maskUrlPassword(String(value)) : String(value),
           source: config.sources[s.key] ?? 'default',
         }
       })

@@ -32,6 +32,24 @@ async function reencryptWithProgress(config: Config, label: string) {
   }
 }
 
+/**
+ * A running server keeps the keyring it started with: it could neither read values under a new
+ * key nor stop writing with an old one. Rotation therefore waits until no server answers here.
+ */
+async function refuseWhileServing(config: Config, force: boolean) {
+  if (force) return
+  const url = `http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${config.server.port}/health`
+  const answered = await fetch(url, { signal: AbortSignal.timeout(1000) }).then(
+    () => true,
+    () => false,
+  )
+  if (answered) {
+    throw new Error(
+      `a Switchboard server answers at ${url}. Stop every instance first (they keep the old keyring in memory), or pass --force if that address is not this install.`,
+    )
+  }
+}
+
 /** Keys in secrets.json can be rotated here; keys given by SWITCHBOARD_PII_KEYS must be changed where they are set. */
 function fileKeyring(config: Config) {
   if (config.pii.keys) {
@@ -61,7 +79,7 @@ export function registerPii(program: Command): void {
       const result = await reencryptWithProgress(config, 'Re-encrypting personal data')
       process.stdout.write(
         `Re-encrypted ${result.reencrypted} record(s) with key ${result.activeKeyId}.\n` +
-          'Next: restart every running Switchboard instance (they still encrypt with the old key), then run `switchboard pii retire-keys`.\n',
+          'Next: start Switchboard again; once every instance runs with the new keyring, `switchboard pii retire-keys` removes the old key.\n',
       )
     })
 
@@ -77,15 +95,23 @@ export function registerPii(program: Command): void {
 
   pii
     .command('retire-keys')
-    .description('Re-encrypt what is left under old keys, then remove the old keys from secrets.json')
-    .action(async () => {
+    .description('Re-encrypt what is left under old keys, then remove the old keys from secrets.json (only keys no stored value uses)')
+    .option('--force', 'run even though a server answers on the configured port')
+    .action(async (options: { force?: boolean }) => {
       const config = quietConfig()
+      await refuseWhileServing(config, options.force ?? false)
       const file = fileKeyring(config)
       if (file.piiKeys.length === 1) {
         process.stdout.write('Only the active key is present; nothing to retire.\n')
         return
       }
       await reencryptWithProgress(config, 'Re-encrypting values still under old keys')
+      const app = await createApp(config)
+      const counts = await countValuesByKey(app.db, (v) => app.pii.keyIdOf(v)).finally(() => app.stop())
+      const stillUsed = file.piiKeys.slice(1).filter((k) => (counts[k.id] ?? 0) > 0)
+      if (stillUsed.length) {
+        throw new Error(`key(s) ${stillUsed.map((k) => k.id).join(', ')} still encrypt stored values (written meanwhile?); run \`switchboard pii retire-keys\` again`)
+      }
       writeSecretsFile(config, { ...file, piiKeys: [file.piiKeys[0]!] })
       process.stdout.write(`Removed ${file.piiKeys.length - 1} old key(s); ${file.piiKeys[0]!.id} is the only key.\n`)
     })

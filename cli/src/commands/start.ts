@@ -9,7 +9,9 @@ export function registerStart(program: Command): void {
     )
     .option('--no-demo', 'do not load demo data into a new install')
     .action(async (options: { demo: boolean }) => {
-      const { app, firstRun } = await bootstrap({ demo: options.demo ? undefined : false })
+      const { app, config, firstRun } = await bootstrap({ demo: options.demo ? undefined : false })
+      // shown before listening: if the server then fails to start, the password is not lost
+      printFirstRun(firstRun, config.server.publicUrl ?? `http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${config.server.port}`)
       let stopping = false
       const shutdown = (signal: string) => {
         if (stopping) return
@@ -32,7 +34,6 @@ export function registerStart(program: Command): void {
         throw error
       }
       const url = app.server.info.uri.replace('0.0.0.0', '127.0.0.1')
-      printFirstRun(firstRun, url)
       process.stdout.write(
         `  Switchboard ${app.server.info.uri ? 'is running at ' + url : ''}  (database: ${app.target.provider}, shared state: ${app.infra.kind})\n`,
       )

@@ -1,4 +1,4 @@
-export { loadConfig, describeSettings } from './load-config.js'
+export { loadConfig, describeSettings, maskUrlPassword } from './load-config.js'
 export type { Config, LoadConfigOptions } from './load-config.js'
 export { parseDuration } from './setting.js'
 export { loadSecrets, createSecretsFile, secretsPath, writeSecretsFile } from './secrets.js'

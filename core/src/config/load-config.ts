@@ -57,7 +57,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
         sources[dotted] = source
       } else {
         const where = source === 'env' ? `${spec.env} (${dotted})` : `${dotted} in ${configFile}`
-        const shown = spec.secret ? '(secret value hidden)' : `got ${JSON.stringify(raw)}`
+        const shown = spec.secret ? '(secret value hidden)' : `got ${JSON.stringify(spec.url ? maskUrlPassword(String(raw)) : raw)}`
         problems.push(`${where} must be ${spec.expected}; ${shown}`)
       }
     }
@@ -136,6 +136,7 @@ export function describeSettings(): Array<{
   expected: string
   default: unknown
   secret: boolean
+  url: boolean
 }> {
   return Object.entries(sections).flatMap(([sectionName, settings]) =>
     Object.entries(settings as Record<string, Setting<unknown>>).map(([key, spec]) => ({
@@ -145,6 +146,12 @@ export function describeSettings(): Array<{
       expected: spec.expected,
       default: spec.default,
       secret: spec.secret ?? false,
+      url: spec.url ?? false,
     })),
   )
+}
+
+/** "postgresql://user:secret@host/db" → "postgresql://user:***@host/db", for messages and dumps. */
+export function maskUrlPassword(text: string): string {
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/:@]*:)[^@/]*@/i, '$1***@')
 }

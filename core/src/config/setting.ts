@@ -14,6 +14,8 @@ export interface Setting<T> {
   default: T
   /** secrets are never printed (config dump, errors show only that the value is wrong) */
   secret?: boolean
+  /** URLs that may hold a password: shown with the password masked */
+  url?: boolean
 }
 
 type AnySetting = Setting<unknown>
@@ -69,6 +71,7 @@ export const parse = {
   },
   optionalUrl(protocols: readonly string[]) {
     return {
+      url: true,
       expected: `a URL starting with ${protocols.map((p) => (p === 'file:' ? 'file:' : p + '//')).join(' or ')}`,
       schema: z
         .string()

@@ -2,16 +2,12 @@ import type { Request, Server } from '@hapi/hapi'
 
 /**
  * The caller's address, for the audit log and sessions. Behind a reverse proxy every request
- * comes from the proxy, so with `server.trustProxy` the left-most X-Forwarded-For entry is used
- * (only turn that on when a proxy you run sets the header; clients can forge it otherwise).
+ * comes from the proxy, so with `server.trustProxy` the right-most X-Forwarded-For entry (the
+ * one the proxy appended) is used; entries to its left were sent by the client and can be forged.
  */
 export function registerClientIp(server: Server, trustProxy: boolean): void {
   server.ext('onRequest', (request, h) => {
-    const forwarded = trustProxy
-      ? String(request.headers['x-forwarded-for'] ?? '')
-          .split(',')[0]
-          ?.trim()
-      : ''
+    const forwarded = trustProxy ? String(request.headers['x-forwarded-for'] ?? '').split(',').at(-1)?.trim() : ''
     ;(request.app as { clientIp?: string }).clientIp = forwarded || request.info.remoteAddress
     return h.continue
   })

@@ -37,6 +37,16 @@ export function registerErrorResponses(server: Server, logger: Logger): void {
       boom.output.payload = body(status, boom.code, boom.message, boom.details)
       return h.continue
     }
+    const prismaCode = (boom as { code?: unknown }).code
+    if (prismaCode === 'P2002') {
+      // a unique value was taken between the service's check and its insert (a race)
+      const target = (boom as { meta?: { target?: unknown } }).meta?.target
+      const fields = Array.isArray(target) ? target.join(', ') : typeof target === 'string' ? target : 'a unique field'
+      boom.output.statusCode = 409
+      boom.reformat()
+      boom.output.payload = body(409, ErrorCode.CONFLICT, `That value is already taken (${fields}); it was created a moment ago by another request`, [{ path: fields, message: 'taken' }])
+      return h.continue
+    }
     const status = boom.output.statusCode
     if (status >= 500) {
       logger.error({ err: boom, method: request.method, path: request.path }, 'request failed')

@@ -48,7 +48,15 @@ export async function createInfra({ db, logger, redis }: InfraOptions): Promise<
       lazyConnect: true,
       connectionName: 'switchboard',
     })
-    client.on('error', () => undefined)
+    let reported = false
+    client.on('error', (error) => {
+      if (!reported) logger.error({ err: error }, 'Redis connection error; reconnecting')
+      reported = true
+    })
+    client.on('ready', () => {
+      if (reported) logger.warn('Redis connection restored')
+      reported = false
+    })
     connections.push(client)
     return client
   }

@@ -503,6 +503,16 @@ function defineContract(impl: Implementation): void {
 
     // ------------------------------------------------------------------ cache
     describe('cache', () => {
+      it('increments counters atomically under concurrency, and they expire with their TTL', async () => {
+        const { cache } = await store.open()
+        const results = await Promise.all(Array.from({ length: 25 }, () => cache.increment('attempts', 300)))
+        expect([...results].sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1))
+        expect(await cache.get('attempts')).toBe(25)
+        await sleep(450)
+        expect(await cache.get('attempts')).toBeUndefined()
+        expect(await cache.increment('attempts', 300)).toBe(1)
+      })
+
       it('round-trips JSON values, as copies', async () => {
         const { cache } = await store.open()
         const order = { id: 'o1', lines: [{ sku: 'A', qty: 2 }], paid: false, note: null, at: new Date(0) }

@@ -39,6 +39,8 @@ export interface Cache {
   get<T>(key: string): Promise<T | undefined>
   set(key: string, value: unknown, ttlMs: number): Promise<void>
   delete(key: string): Promise<void>
+  /** Adds 1 to a counter atomically and returns the new value; the TTL starts with the first increment. */
+  increment(key: string, ttlMs: number): Promise<number>
   /** Returns the cached value, or loads, stores and returns it; concurrent misses share one load. */
   getOrLoad<T>(key: string, ttlMs: number, load: () => Promise<T>): Promise<T>
   close(): Promise<void>

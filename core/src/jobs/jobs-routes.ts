@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { ErrorCode, userError } from '../errors/index.js'
 import { defineRoute } from '../http/define-route.js'
 import type { Scheduler } from '../infra/index.js'
+import type { AuditLog } from '../audit/index.js'
 
 const statuses = ['pending', 'running', 'done', 'failed', 'cancelled'] as const
 const jobDto = z.object({
@@ -20,7 +21,7 @@ const idParams = z.strictObject({ id: z.string().min(1).max(100) })
 const tags = ['jobs']
 
 /** Scheduled work (session expiry today; callbacks, surveys and SLA timers later), for supervisors and admins. */
-export function jobsRoutes(scheduler: Scheduler): ServerRoute[] {
+export function jobsRoutes(scheduler: Scheduler, audit: AuditLog): ServerRoute[] {
   return [
     defineRoute({
       method: 'GET',
@@ -57,9 +58,10 @@ export function jobsRoutes(scheduler: Scheduler): ServerRoute[] {
       tags,
       summary: 'Cancel a pending job',
       params: idParams,
-      async handler({ params }) {
+      async handler({ params, actor }) {
         if (!(await scheduler.cancel(params.id)))
           throw userError(ErrorCode.NOT_FOUND, `No pending job ${params.id}`, { status: 404 })
+        await audit.record(actor, { action: 'job.cancel', targetType: 'job', targetId: params.id })
         return undefined
       },
     }),

@@ -28,7 +28,7 @@ export function databaseTarget(config: Pick<Config, 'database' | 'data'>): Datab
 /** Opens the Prisma client for the target. For SQLite it creates the directory of the file. */
 export async function openDatabase(target: DatabaseTarget): Promise<Db> {
   if (target.provider === 'sqlite') {
-    mkdirSync(dirname(target.file), { recursive: true })
+    mkdirSync(dirname(target.file), { recursive: true, mode: 0o700 })
     // each generated client is loaded only when used: the other one costs memory for nothing
     const { PrismaClient } = await import('../generated/prisma/sqlite/client.js')
     const db = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: target.file, timeout: 10_000 }) })

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
@@ -102,7 +102,10 @@ export async function migrateDatabase(
 }
 
 function sqliteDriver(file: string): MigrationDriver {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
   const db = new Database(file, { timeout: 10_000 })
+  // password hashes, the audit log and encrypted personal data: readable by this user only
+  chmodSync(file, 0o600)
   db.pragma('journal_mode = WAL')
   return {
     async ensureTable() {

@@ -3,6 +3,7 @@ import type { AuthService } from '../auth/auth-service.js'
 import type { Actor, AuditLog } from '../audit/index.js'
 import { ErrorCode, userError } from '../errors/index.js'
 import { parseInput } from '../validation/parse-input.js'
+import type { LockManager } from '../infra/index.js'
 import type { Db } from '../storage/index.js'
 import { createUserInput, type CreateUserInput, type UpdateUserInput, type UserView } from './user-dto.js'
 
@@ -31,11 +32,13 @@ export function createUsersService({
   db,
   audit,
   auth,
+  locks,
   passwordCost,
 }: {
   db: Db
   audit: AuditLog
   auth: AuthService
+  locks: LockManager
   passwordCost: number
 }) {
   async function assertTeamsExist(teamIds: string[]) {
@@ -119,6 +122,13 @@ export function createUsersService({
     },
 
     async update(actor: Actor, id: string, change: UpdateUserInput): Promise<UserView> {
+      // changes that can remove an admin are serialised, so two at once cannot leave none
+      const touchesAdmins = (change.role !== undefined && change.role !== 'admin') || change.active === false
+      if (touchesAdmins) return locks.withLock('users.admins', { ttlMs: 30_000, waitMs: 15_000 }, () => this.applyUpdate(actor, id, change))
+      return this.applyUpdate(actor, id, change)
+    },
+
+    async applyUpdate(actor: Actor, id: string, change: UpdateUserInput): Promise<UserView> {
       await this.get(id)
       await assertAdminRemains(id, change)
       if (change.teamIds) await assertTeamsExist(change.teamIds)

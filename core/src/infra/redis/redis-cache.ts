@@ -16,6 +16,10 @@ export function createRedisCache(redis: Redis, prefix: string): Cache {
     async delete(key) {
       await redis.del(keyOf(key))
     },
+    async increment(key, ttlMs) {
+      const [[, count]] = (await redis.multi().incr(keyOf(key)).pexpire(keyOf(key), Math.ceil(ttlMs), 'NX').exec()) as [[unknown, number]]
+      return count
+    },
     async close() {},
   })
 }
