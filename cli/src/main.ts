@@ -4,7 +4,9 @@ import { version } from '@switchboard/core'
 import { registerConfig } from './commands/config.js'
 import { registerDoctor } from './commands/doctor.js'
 import { registerInit } from './commands/init.js'
+import { registerKb } from './commands/kb.js'
 import { registerMigrate } from './commands/migrate.js'
+import { registerNlu } from './commands/nlu.js'
 import { registerPii } from './commands/pii.js'
 import { registerStart } from './commands/start.js'
 import { registerUser } from './commands/user.js'
@@ -25,6 +27,8 @@ registerUser(program)
 registerDoctor(program)
 registerPii(program)
 registerConfig(program)
+registerNlu(program)
+registerKb(program)
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.exitCode = reportError(error)

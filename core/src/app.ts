@@ -94,15 +94,29 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     passwordCost: config.auth.passwordCost,
   })
   const contacts = createContactsService({ db, pii, phoneRegion: config.pii.defaultRegion })
+  const nlu = createNluService({ db, audit, bus: infra.bus })
+  const kb = createKbService({ db, audit, bus: infra.bus })
+  // flows see NLU and the knowledge base through their interfaces; a plugin can replace either
+  const classifyIntent = async (text: string) => nlu.classify(text)
+  const searchKnowledgeBase = async (text: string, limit: number) => kb.search(text, { limit })
   const nodeTypes = new NodeTypeRegistry()
-  const flowRuntime = createFlowRuntime({ db, infra, registry: nodeTypes, contacts, httpAllowedHosts: splitList(config.flows.httpAllowedHosts) })
+  const flowRuntime = createFlowRuntime({
+    db,
+    infra,
+    registry: nodeTypes,
+    contacts,
+    httpAllowedHosts: splitList(config.flows.httpAllowedHosts),
+    classify: classifyIntent,
+    searchKb: searchKnowledgeBase,
+  })
+  const simulator = { registry: nodeTypes, nlu: { classifyIntent }, kb: { searchKnowledgeBase }, resolveFlow: (flow: string) => flowRuntime.store.publishedVersion(flow) }
   const services: Services = {
     audit,
     auth,
-    users: createUsersService({ db, audit, auth, passwordCost: config.auth.passwordCost }),
+    users: createUsersService({ db, audit, auth, locks: infra.locks, passwordCost: config.auth.passwordCost }),
     teams: createTeamsService(db, audit),
-    nlu: createNluService({ db, audit, bus: infra.bus }),
-    kb: createKbService({ db, audit, bus: infra.bus }),
+    nlu,
+    kb,
     contacts,
     nodeTypes,
     flows: createFlowsService({ db, audit, registry: nodeTypes }),
@@ -127,6 +141,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       ignorePaths: ['/health', '/metrics'],
       logRequestComplete: true,
       redact: ['req.headers.authorization', 'req.headers.cookie'],
+      // query strings carry phone numbers and emails (contact look-ups): log the path only
+      serializers: {
+        req: (req: { id?: unknown; method?: string; url?: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, path: String(req.url ?? '').split('?')[0], remoteAddress: req.remoteAddress }),
+      },
     },
   })
   await server.register(Inert)
@@ -147,8 +165,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     ...contactsRoutes(services.contacts),
     ...nluRoutes(services.nlu),
     ...kbRoutes(services.kb),
-    ...flowsRoutes(services.flows, services.flowRuntime, services.flowTriggers, services.nodeTypes, { registry: services.nodeTypes, resolveFlow: (f) => services.flowRuntime.store.publishedVersion(f) }),
-    ...jobsRoutes(infra.scheduler),
+    ...flowsRoutes(services.flows, services.flowRuntime, services.flowTriggers, services.nodeTypes, simulator),
+    ...jobsRoutes(infra.scheduler, audit),
     ...auditRoutes(audit),
   ])
   let openapi: unknown

@@ -5,6 +5,7 @@ export { createApp } from './app.js'
 export type { App, CreateAppOptions, Services } from './app.js'
 export {
   loadConfig,
+  maskUrlPassword,
   describeSettings,
   loadSecrets,
   createSecretsFile,
@@ -27,7 +28,14 @@ export { runFirstRunSetup } from './setup/index.js'
 export type { FirstRunResult } from './setup/index.js'
 export { countValuesByKey, createPiiCipher, reencryptAll } from './pii/index.js'
 export { createLogger } from './logger.js'
-export { isSwitchboardError, ErrorCode } from './errors/index.js'
+export { isSwitchboardError, ErrorCode, userError } from './errors/index.js'
 export { systemActor } from './audit/index.js'
 export { roles } from './auth/roles.js'
 export { version } from './version.js'
+export { parseIntentExamplesFile, trainIntentModel, DEFAULT_INTENT_THRESHOLD } from './nlu/index.js'
+export type { IntentClassification, IntentClassifier, IntentImportResult, IntentView } from './nlu/index.js'
+export { parseKbEntriesFile, buildKbSearchIndex, DEFAULT_KB_THRESHOLD } from './kb/index.js'
+export type { KbHit, KbImportResult, KbEntryView, KnowledgeBase } from './kb/index.js'
+export { NodeTypeRegistry, validateFlow, runFlowTests } from './flows/index.js'
+export type { FlowProblem, FlowTestReport, FlowDocument, FlowFile } from './flows/index.js'
+export { flowFileSchema } from './flows/versions/flows-service.js'

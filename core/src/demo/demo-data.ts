@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { parseKbEntriesFile } from '../kb/kb-import-file.js'
+import { parseIntentExamplesFile } from '../nlu/nlu-import-file.js'
 import type { App } from '../app.js'
 import type { Actor } from '../audit/index.js'
 
@@ -231,5 +235,15 @@ export async function loadDemoData(app: App, actor: Actor): Promise<DemoSummary>
     },
   })
 
+  await loadExampleBrain(app, actor)
   return { password, users: people.map((p) => ({ email: p.email, role: p.role })) }
+}
+
+/** The example intents and FAQ from examples/ (present in a source checkout), so the bot can be tried at once. */
+async function loadExampleBrain(app: App, actor: Actor) {
+  const examples = fileURLToPath(new URL('../../../examples/', import.meta.url))
+  const intents = `${examples}nlu/intents.jsonl`
+  const faq = `${examples}kb/faq.jsonl`
+  if (existsSync(intents)) await app.services.nlu.importExamples(actor, parseIntentExamplesFile(readFileSync(intents, 'utf8'), intents))
+  if (existsSync(faq)) await app.services.kb.importEntries(actor, parseKbEntriesFile(readFileSync(faq, 'utf8'), faq))
 }
