@@ -54,11 +54,22 @@ describe('flow triggers', () => {
     expect(json(bad).details[0].path).toBe('config.cron')
     const trigger = json(await call('POST', `/api/v1/flows/${flow.id}/triggers`, { kind: 'schedule', config: { cron: '0 9 * * 1-5', timezone: 'Asia/Shanghai' } }))
     const [job] = await t.app.infra.scheduler.list({ type: 'flows.cron', status: 'pending' })
-    expect(job).toMatchObject({ key: `flow-cron:${trigger.id}` })
+    expect(job!.key).toMatch(new RegExp(`^flow-cron:${trigger.id}:`))
     const local = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', weekday: 'short' }).format(job!.runAt)
     expect(local).toMatch(/^(Mon|Tue|Wed|Thu|Fri) 09:00$/)
     expect((await call('DELETE', `/api/v1/flows/${flow.id}/triggers/${trigger.id}`)).statusCode).toBe(204)
     expect(await t.app.infra.scheduler.list({ type: 'flows.cron', status: 'pending' })).toEqual([])
+  })
+
+  it('a cron trigger fires once per occurrence and keeps going', async () => {
+    const flow = json(await call('POST', '/api/v1/flows/import', { flow: { name: 'Every second', kind: 'callback', document: oneMessage('tick') }, publish: true }))
+    // six fields: seconds first
+    const trigger = json(await call('POST', `/api/v1/flows/${flow.id}/triggers`, { kind: 'schedule', config: { cron: '* * * * * *', timezone: 'UTC' } }))
+    const runs = await until(() => t.app.db.flowRun.findMany({ where: { flowId: flow.id } }), (r) => r.length >= 3, 8000)
+    await call('DELETE', `/api/v1/flows/${flow.id}/triggers/${trigger.id}`)
+    const occurrences = runs.map((r) => (r.trigger as { at: string }).at)
+    expect(new Set(occurrences).size).toBe(occurrences.length)
+    expect(runs.every((r) => r.status === 'completed')).toBe(true)
   })
 
   it("a channel's entry flow starts for a new conversation; one entry flow per channel", async () => {

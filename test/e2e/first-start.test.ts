@@ -37,6 +37,15 @@ describe('first start', () => {
     expect(users.body.length).toBe(5)
   })
 
+  it("the demo's IVR draft is valid and publishes", async () => {
+    const token = await login(server!.url, admin.email, admin.password)
+    const flows = await api<Array<{ id: string; name: string }>>(server!.url, '/api/v1/flows', token)
+    const ivr = flows.body.find((f) => f.name.startsWith('Main IVR'))!
+    const detail = await api<{ problems: unknown[] }>(server!.url, `/api/v1/flows/${ivr.id}`, token)
+    expect(detail.body.problems).toEqual([])
+    expect((await api(server!.url, `/api/v1/flows/${ivr.id}/publish`, token, { method: 'POST', body: {} })).status).toBe(201)
+  })
+
   it('serves /health, /metrics and the API reference', async () => {
     const health = (await (await fetch(`${server!.url}/health`)).json()) as Record<string, unknown>
     expect(health).toMatchObject({ status: 'ok', database: { status: 'ok', provider: db.provider } })

@@ -258,8 +258,9 @@ export function flowsRoutes(
       payload: startRunPayload,
       response: turnResultDto,
       status: 201,
-      handler: async ({ payload }) =>
-        runtime.engine.start({
+      async handler({ payload }) {
+        if (payload.conversationId) await runtime.assertConversation(payload.conversationId)
+        return runtime.engine.start({
           flow: payload.flow,
           conversationId: payload.conversationId,
           channel: payload.channel,
@@ -267,7 +268,8 @@ export function flowsRoutes(
           input: payload.input,
           eventKey: payload.key,
           trigger: { kind: 'api' },
-        }),
+        })
+      },
     }),
     defineRoute({
       method: 'POST',

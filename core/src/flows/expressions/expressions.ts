@@ -4,8 +4,8 @@ import { LRUCache } from 'lru-cache'
 /**
  * Expressions are data, not code: JSONata over the run's scope
  * ({ vars, contact, conversation, input, now }). Templates are texts with {{ expression }}
- * placeholders. Compiled expressions are cached; evaluation has a time budget so a
- * pathological expression cannot stall the engine.
+ * placeholders. Compiled expressions are cached. Bindings can replace functions such as
+ * $now() so expressions follow the run's clock.
  */
 const compiled = new LRUCache<string, jsonata.Expression>({ max: 5000 })
 const TEMPLATE = /\{\{([\s\S]+?)\}\}/g
@@ -37,22 +37,22 @@ function compile(expression: string): jsonata.Expression {
   return expr
 }
 
-export async function evaluateExpression(expression: string, scope: Record<string, unknown>): Promise<unknown> {
+export async function evaluateExpression(expression: string, scope: Record<string, unknown>, bindings?: Record<string, unknown>): Promise<unknown> {
   const expr = compile(expression)
   try {
-    return await expr.evaluate(scope, undefined)
+    return await expr.evaluate(scope, bindings)
   } catch (error) {
     throw new ExpressionError(expression, `expression "${expression}" failed: ${(error as Error).message}`)
   }
 }
 
-export async function renderTemplate(template: string, scope: Record<string, unknown>): Promise<string> {
+export async function renderTemplate(template: string, scope: Record<string, unknown>, bindings?: Record<string, unknown>): Promise<string> {
   if (!template.includes('{{')) return template
   const parts: Array<string | Promise<unknown>> = []
   let last = 0
   for (const match of template.matchAll(TEMPLATE)) {
     parts.push(template.slice(last, match.index))
-    parts.push(evaluateExpression(match[1]!.trim(), scope))
+    parts.push(evaluateExpression(match[1]!.trim(), scope, bindings))
     last = match.index! + match[0].length
   }
   parts.push(template.slice(last))

@@ -60,7 +60,7 @@ export class FlowEngine {
   async start(input: StartRunInput): Promise<TurnResult> {
     const runId = input.runId ?? randomUUID()
     return this.locked(runId, async () => {
-      if (input.eventKey && (await this.deps.store.eventSeen(input.eventKey))) return this.duplicate(runId)
+      if (input.eventKey && (await this.deps.store.eventSeen(input.eventKey))) return this.duplicate((await this.deps.store.runForEvent(input.eventKey)) ?? runId)
       const version = input.versionId
         ? await this.deps.store.loadVersion(input.versionId)
         : await this.deps.store.publishedVersion(required(input.flow, 'flow'))
@@ -137,6 +137,9 @@ export class FlowEngine {
     const maxSteps = version.document.settings.maxSteps
     const effects = this.deps.effectsFor(run)
     run.status = 'running'
+    // the step limit counts the nodes run since the last wait: a loop without a wait is runaway,
+    // a long conversation is not
+    let turnSteps = 0
 
     for (;;) {
       const node = nodeById(version.document, run.currentNodeId!)
@@ -188,56 +191,42 @@ export class FlowEngine {
         if (deadline) await this.deps.timers.set(run.id, waitId, new Date(deadline))
         break
       }
+      let target: { version: LoadedVersion; nodeId: string } | null | 'failed' = null
       if ('call' in result) {
-        const sub = await this.deps.store.publishedVersion(result.call.flow)
-        run.callStack.push({
-          flowId: run.flowId,
-          flowVersionId: version.id,
-          nodeId: node.id,
-          returnPort: result.returnPort,
-        })
-        version = sub
-        run.flowVersionId = sub.id
-        run.currentNodeId = nodeOfType(sub.document, 'start').id
+        try {
+          const sub = await this.deps.store.publishedVersion(result.call.flow)
+          run.callStack.push({ flowId: run.flowId, flowVersionId: version.id, nodeId: node.id, returnPort: result.returnPort })
+          target = { version: sub, nodeId: nodeOfType(sub.document, 'start').id }
+        } catch (error) {
+          this.finish(run, 'failed', `node "${node.id}" (subflow) cannot run flow "${result.call.flow}": ${(error as Error).message}`)
+          steps.at(-1)!.error = run.lastError
+          target = 'failed'
+        }
       } else if ('end' in result) {
-        const frame = result.end === 'completed' ? run.callStack.pop() : undefined
-        if (!frame) {
-          this.finish(run, result.end, result.error)
-          break
-        }
-        version = await this.deps.store.loadVersion(frame.flowVersionId)
-        run.flowVersionId = frame.flowVersionId
-        const next = edgeTarget(version.document, frame.nodeId, frame.returnPort)
-        if (!next) {
-          this.finish(run, 'completed')
-          break
-        }
-        run.currentNodeId = next
+        if (result.end === 'failed') {
+          this.finish(run, 'failed', result.error)
+          target = 'failed'
+        } else target = await this.returnFromSubflow(run)
       } else {
         const next = edgeTarget(version.document, node.id, result.next)
-        if (!next) {
-          // an unconnected port ends the flow, or returns from a subflow
-          const frame = run.callStack.pop()
-          if (!frame) {
-            this.finish(run, 'completed')
-            break
-          }
-          version = await this.deps.store.loadVersion(frame.flowVersionId)
-          run.flowVersionId = frame.flowVersionId
-          const back = edgeTarget(version.document, frame.nodeId, frame.returnPort)
-          if (!back) {
-            this.finish(run, 'completed')
-            break
-          }
-          run.currentNodeId = back
-        } else run.currentNodeId = next
+        // an unconnected port ends the flow, or returns from a subflow
+        target = next ? { version, nodeId: next } : await this.returnFromSubflow(run)
       }
-      if (run.stepCount >= maxSteps) {
+      if (target === 'failed') break
+      if (target === null) {
+        this.finish(run, 'completed')
+        break
+      }
+      version = target.version
+      run.flowVersionId = version.id
+      run.currentNodeId = target.nodeId
+      turnSteps += 1
+      if (turnSteps >= maxSteps) {
         const path = steps
           .slice(-6)
           .map((s) => s.nodeId)
           .join(' → ')
-        const error = `stopped after ${run.stepCount} steps (the flow's limit is ${maxSteps}): it seems to loop (last nodes: ${path})`
+        const error = `stopped after ${turnSteps} steps without waiting (the flow's limit is ${maxSteps}): it seems to loop (last nodes: ${path})`
         steps.push({
           seq: run.stepCount,
           nodeId: run.currentNodeId!,
@@ -257,6 +246,16 @@ export class FlowEngine {
     const saved = await this.deps.store.saveTurn(run, steps, eventKey)
     if (saved === 'duplicate') return this.duplicate(run.id)
     return this.result(run, outputs, false)
+  }
+
+  /** Pops subflow frames until one has a connected return port; null when the run is done. */
+  private async returnFromSubflow(run: RunRecord): Promise<{ version: LoadedVersion; nodeId: string } | null> {
+    for (let frame = run.callStack.pop(); frame; frame = run.callStack.pop()) {
+      const caller = await this.deps.store.loadVersion(frame.flowVersionId)
+      const next = edgeTarget(caller.document, frame.nodeId, frame.returnPort)
+      if (next) return { version: caller, nodeId: next }
+    }
+    return null
   }
 
   private finish(run: RunRecord, outcome: 'completed' | 'failed', error?: string) {
@@ -296,11 +295,16 @@ export class FlowEngine {
       vars: run.variables,
       state,
       input: run.trigger.input,
-      evaluate: async (expression) => evaluateExpression(expression, await scope()),
-      render: async (template) => renderTemplate(template, await scope()),
+      evaluate: async (expression) => evaluateExpression(expression, await scope(), this.clockBindings()),
+      render: async (template) => renderTemplate(template, await scope(), this.clockBindings()),
       emit: (output) => outputs.push(output),
       effects,
     }
+  }
+
+  /** $now() and $millis() follow the run's clock, so the simulator's virtual time applies. */
+  private clockBindings() {
+    return { now: () => this.now().toISOString(), millis: () => this.now().getTime() }
   }
 
   private async locked<T>(runId: string, fn: () => Promise<T>): Promise<T> {

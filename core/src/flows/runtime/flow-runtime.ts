@@ -1,4 +1,5 @@
 import type { ContactsService } from '../../contacts/index.js'
+import { ErrorCode, userError } from '../../errors/index.js'
 import type { Infra } from '../../infra/index.js'
 import type { Db } from '../../storage/index.js'
 import type { NodeTypeRegistry } from '../node-types/registry.js'
@@ -76,6 +77,12 @@ export function createFlowRuntime(deps: FlowRuntimeDeps) {
   return {
     engine,
     store,
+    /** 404 for a conversation that does not exist (a run refers to it). */
+    async assertConversation(conversationId: string) {
+      if (!(await db.conversation.findUnique({ where: { id: conversationId }, select: { id: true } }))) {
+        throw userError(ErrorCode.NOT_FOUND, `No conversation ${conversationId}`, { status: 404, details: [{ path: 'conversationId', message: 'unknown conversation' }] })
+      }
+    },
     async getRun(runId: string) {
       const run = await db.flowRun.findUnique({
         where: { id: runId },

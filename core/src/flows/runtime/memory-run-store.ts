@@ -7,7 +7,7 @@ export function createMemoryRunStore(
   resolveFlow?: (flowIdOrName: string) => Promise<LoadedVersion>,
 ) {
   const runs = new Map<string, RunRecord>()
-  const events = new Set<string>()
+  const events = new Map<string, string>()
   const traces = new Map<string, TraceStep[]>()
   const byId = new Map(versions.map((v) => [v.id, v]))
   const store: RunStore & { trace(runId: string): TraceStep[] } = {
@@ -32,10 +32,13 @@ export function createMemoryRunStore(
     async eventSeen(key) {
       return events.has(key)
     },
+    async runForEvent(key) {
+      return events.get(key) ?? null
+    },
     async saveTurn(run, steps, eventKey) {
       if (eventKey) {
         if (events.has(eventKey)) return 'duplicate'
-        events.add(eventKey)
+        events.set(eventKey, run.id)
       }
       runs.set(run.id, structuredClone(run))
       traces.set(run.id, [...(traces.get(run.id) ?? []), ...steps])

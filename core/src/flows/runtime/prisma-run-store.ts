@@ -2,7 +2,7 @@ import { ErrorCode, userError } from '../../errors/index.js'
 import type { Db, Prisma } from '../../storage/index.js'
 import { flowDocumentSchema } from '../document/flow-document.js'
 import { migrateFlowDocument } from '../document/migrate-document.js'
-import type { LoadedVersion, RunRecord, RunStore, TraceStep } from './run-record.js'
+import type { LoadedVersion, RunRecord, RunStore } from './run-record.js'
 
 const json = (value: unknown) => value as Prisma.InputJsonValue
 
@@ -63,6 +63,9 @@ export function createPrismaRunStore(db: Db): RunStore {
         startedAt: row.startedAt,
         endedAt: row.endedAt,
       }
+    },
+    async runForEvent(key) {
+      return (await db.flowRunEvent.findUnique({ where: { key } }))?.runId ?? null
     },
     async eventSeen(key) {
       return (await db.flowRunEvent.count({ where: { key } })) > 0

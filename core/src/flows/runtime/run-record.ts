@@ -59,6 +59,8 @@ export interface RunStore {
   publishedVersion(flowIdOrName: string): Promise<LoadedVersion>
   loadRun(runId: string): Promise<RunRecord | null>
   eventSeen(key: string): Promise<boolean>
+  /** the run an applied event key belongs to */
+  runForEvent(key: string): Promise<string | null>
   /** Saves the run and its new trace steps (and the event key) atomically; 'duplicate' when the key was already applied. */
   saveTurn(run: RunRecord, steps: TraceStep[], eventKey: string | undefined): Promise<'saved' | 'duplicate'>
 }

@@ -162,7 +162,7 @@ describe('flow engine (simulated)', () => {
     const result = await simulateFlow({ registry }, { document, steps: [{ expect: { status: 'failed' } }] })
     expect(result.failures).toEqual([])
     expect(result.error).toMatch(
-      /stopped after 50 steps \(the flow's limit is 50\): it seems to loop \(last nodes: .*inc → again/,
+      /stopped after 50 steps without waiting \(the flow's limit is 50\): it seems to loop \(last nodes: .*inc → again/,
     )
     expect(result.trace.at(-1)).toMatchObject({ nodeType: 'step-limit', error: result.error })
   })
@@ -221,6 +221,41 @@ describe('flow engine (simulated)', () => {
       },
     )
     expect(holiday.failures).toEqual([])
+  })
+
+  it('returns through nested subflows, continuing in each caller; a missing subflow fails the run with a clear error', async () => {
+    const sub = (name: string, text: string, call?: string) => ({
+      id: `v-${name}`,
+      flowId: name,
+      flowName: name,
+      document: doc({
+        nodes: [
+          { id: 'start', type: 'start', config: {} },
+          { id: 'say', type: 'send-message', config: { text } },
+          ...(call ? [{ id: 'call', type: 'subflow', config: { flow: call } }] : []),
+        ],
+        edges: [...chain('start', 'say'), ...(call ? [{ from: 'say', port: 'next', to: 'call' }] : [])],
+      }),
+    })
+    const flows = [sub('inner', 'inner'), sub('middle', 'middle', 'inner')]
+    const resolveFlow = async (name: string) => {
+      const found = flows.find((f) => f.flowName === name)
+      if (!found) throw new Error(`no published flow "${name}"`)
+      return found
+    }
+    const document = doc({
+      nodes: [
+        { id: 'start', type: 'start', config: {} },
+        { id: 'call', type: 'subflow', config: { flow: 'middle' } },
+        { id: 'after', type: 'send-message', config: { text: 'back in main' } },
+      ],
+      edges: [...chain('start', 'call', 'after')],
+    })
+    const nested = await simulateFlow({ registry, resolveFlow }, { document, steps: [{ expect: { messages: ['middle', 'inner', 'back in main'], status: 'completed' } }] })
+    expect(nested.failures).toEqual([])
+    const missing = await simulateFlow({ registry, resolveFlow }, { document: doc({ nodes: [{ id: 'start', type: 'start', config: {} }, { id: 'call', type: 'subflow', config: { flow: 'nowhere' } }], edges: chain('start', 'call') }), steps: [{ expect: { status: 'failed' } }] })
+    expect(missing.failures).toEqual([])
+    expect(missing.error).toMatch(/node "call" \(subflow\) cannot run flow "nowhere": no published flow "nowhere"/)
   })
 
   it('reports failed expectations with what happened instead', async () => {

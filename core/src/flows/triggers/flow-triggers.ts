@@ -48,7 +48,15 @@ export function createFlowTriggers({ db, infra, engine, audit }: { db: Db; infra
   }
 
   async function scheduleNextCron(row: TriggerRow, after = new Date()) {
-    await infra.scheduler.schedule({ type: CRON_JOB, runAt: nextCronTime(row, after), key: `flow-cron:${row.id}`, payload: { triggerId: row.id } })
+    const at = nextCronTime(row, after)
+    // one key per occurrence: the job firing now cannot reschedule its own (running) key, and
+    // every instance computing the same next occurrence schedules the same single job
+    await infra.scheduler.schedule({ type: CRON_JOB, runAt: at, key: `flow-cron:${row.id}:${at.toISOString()}`, payload: { triggerId: row.id } })
+  }
+
+  async function cancelCron(row: TriggerRow) {
+    const pending = await infra.scheduler.list({ type: CRON_JOB, status: 'pending', limit: 500 })
+    for (const job of pending) if ((job.payload as { triggerId?: string }).triggerId === row.id) await infra.scheduler.cancel(job.id)
   }
 
   async function subscribe(row: TriggerRow) {
@@ -70,7 +78,7 @@ export function createFlowTriggers({ db, infra, engine, audit }: { db: Db; infra
   async function deactivate(row: TriggerRow) {
     await subscriptions.get(row.id)?.()
     subscriptions.delete(row.id)
-    if (row.kind === 'schedule') await infra.scheduler.cancel(`flow-cron:${row.id}`)
+    if (row.kind === 'schedule') await cancelCron(row)
   }
 
   infra.scheduler.define(TRIGGER_START_JOB, async (job) => {
