@@ -3,6 +3,7 @@ import { Command } from 'commander'
 import { version } from '@switchboard/core'
 import { registerConfig } from './commands/config.js'
 import { registerDoctor } from './commands/doctor.js'
+import { registerFlow } from './commands/flow.js'
 import { registerInit } from './commands/init.js'
 import { registerKb } from './commands/kb.js'
 import { registerMigrate } from './commands/migrate.js'
@@ -29,6 +30,7 @@ registerPii(program)
 registerConfig(program)
 registerNlu(program)
 registerKb(program)
+registerFlow(program)
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.exitCode = reportError(error)

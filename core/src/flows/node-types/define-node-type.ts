@@ -33,6 +33,10 @@ export function defineNodeType<S extends z.ZodType<Record<string, unknown>>>(spe
     requiredPorts: spec.requiredPorts as NodeTypeDefinition['requiredPorts'],
     channels: spec.channels ?? ['text', 'voice'],
     expressionFields: spec.expressionFields,
+    checkConfig: (config) => {
+      const parsed = spec.config.safeParse(config)
+      return parsed.success ? [] : parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
+    },
     // the engine hands executors the config with zod's defaults applied
     execute: (ctx) =>
       spec.execute({ ...ctx, node: { ...ctx.node, config: spec.config.parse(ctx.node.config) } } as never),

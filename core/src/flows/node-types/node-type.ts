@@ -37,6 +37,8 @@ export interface NodeTypeDefinition<Config = Record<string, unknown>> {
   channels: ReadonlyArray<'text' | 'voice'>
   /** config fields holding expressions or templates, checked for syntax by the validator */
   expressionFields?: ReadonlyArray<{ path: string; kind: 'expression' | 'template' }>
+  /** rules beyond the JSON Schema (e.g. "give duration or until"): the problems found, empty when none */
+  checkConfig?(config: unknown): Array<{ path: string; message: string }>
   execute(ctx: ExecutionContext<Config>): Promise<NodeResult>
   /** called with the event a waiting node receives (input, timeout, event) */
   resume?(ctx: ExecutionContext<Config>, event: ResumeEvent): Promise<NodeResult>

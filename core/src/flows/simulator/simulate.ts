@@ -116,6 +116,15 @@ export async function simulateFlow(deps: SimulatorDeps, input: SimulationInput):
         ),
       )
     } else if ('event' in step) {
+      // like an input, an event the run does not wait for is a failed step, not an error that ends the test run
+      const spec = last.waitingFor?.spec
+      if (last.status !== 'waiting' || spec?.for !== 'event' || (spec.topic && spec.topic !== step.event)) {
+        failures.push({
+          step: index,
+          message: `the flow is ${last.status}${spec ? ` and waits for ${spec.for}${spec.topic ? ` "${spec.topic}"` : ''}` : ''}, not for the event "${step.event}"`,
+        })
+        continue
+      }
       last = record(index, await engine.deliver(runId, { kind: 'event', topic: step.event, data: step.data }))
     } else if ('advance' in step) {
       const ms = parseDuration(step.advance)

@@ -33,7 +33,9 @@ export interface FlowProblem {
 export type ValidationResult =
   { ok: true; document: FlowDocument; problems: [] } | { ok: false; document?: FlowDocument; problems: FlowProblem[] }
 
-const ajv = new Ajv2020({ allErrors: true, strict: false })
+// zod writes `z.string().url()` as format "uri": check it the way the executor's zod parse will
+// (an unknown format would only be warned about on the console and let a bad URL through)
+const ajv = new Ajv2020({ allErrors: true, strict: false, formats: { uri: (value: string) => URL.canParse(value) } })
 const compiledSchemas = new WeakMap<NodeTypeDefinition, ValidateFunction>()
 
 function configValidator(definition: NodeTypeDefinition): ValidateFunction {
@@ -89,37 +91,36 @@ export function validateFlow(input: unknown, registry: NodeTypeRegistry): Valida
       })
       continue
     }
-    definitions.set(node.id, definition)
     const validate = configValidator(definition)
-    if (!validate(node.config)) {
-      for (const e of validate.errors ?? []) {
-        const where = e.instancePath ? e.instancePath.slice(1).replaceAll('/', '.') : ''
-        const detail =
-          e.keyword === 'additionalProperties'
-            ? `unknown setting "${(e.params as { additionalProperty: string }).additionalProperty}"`
-            : e.keyword === 'required'
-              ? `missing setting "${(e.params as { missingProperty: string }).missingProperty}"`
-              : e.message
-        problems.push({
-          code: 'invalid-config',
-          nodeId: node.id,
-          path: `config${where ? '.' + where : ''}`,
-          message: `node "${node.id}" (${node.type}): ${where ? where + ' ' : ''}${detail}`,
+    const schemaProblems = validate(node.config)
+      ? (definition.checkConfig?.(node.config) ?? []).map((p) => ({ where: p.path, detail: p.message }))
+      : (validate.errors ?? []).map((e) => {
+          const where = e.instancePath ? e.instancePath.slice(1).replaceAll('/', '.') : ''
+          const detail =
+            e.keyword === 'additionalProperties'
+              ? `unknown setting "${(e.params as { additionalProperty: string }).additionalProperty}"`
+              : e.keyword === 'required'
+                ? `missing setting "${(e.params as { missingProperty: string }).missingProperty}"`
+                : (e.message ?? 'is not valid')
+          return { where, detail }
         })
+    if (schemaProblems.length) {
+      // ports of a node whose config is wrong are unknown: its edges are not checked either
+      for (const { where, detail } of schemaProblems) {
+        problems.push({ code: 'invalid-config', nodeId: node.id, path: `config${where ? '.' + where : ''}`, message: `node "${node.id}" (${node.type}): ${where ? where + ' ' : ''}${detail}` })
       }
       continue
     }
+    definitions.set(node.id, definition)
     for (const field of definition.expressionFields ?? []) {
       for (const { path, value } of valuesAt(node.config, field.path)) {
-        if (typeof value !== 'string') continue
-        const problem = field.kind === 'expression' ? checkExpression(value) : checkTemplate(value)
-        if (problem)
-          problems.push({
-            code: 'invalid-expression',
-            nodeId: node.id,
-            path: `config.${path}`,
-            message: `node "${node.id}": ${problem}`,
-          })
+        // a localized text { en, zh-CN } holds one template per language
+        const texts: Array<[string, unknown]> = field.kind === 'template' && value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value).map(([k, v]) => [`${path}.${k}`, v]) : [[path, value]]
+        for (const [where, text] of texts) {
+          if (typeof text !== 'string') continue
+          const problem = field.kind === 'expression' ? checkExpression(text) : checkTemplate(text)
+          if (problem) problems.push({ code: 'invalid-expression', nodeId: node.id, path: `config.${where}`, message: `node "${node.id}": ${problem}` })
+        }
       }
     }
   }
@@ -188,7 +189,10 @@ export function validateFlow(input: unknown, registry: NodeTypeRegistry): Valida
     while (queue.length) {
       const id = queue.shift()!
       for (const edge of doc.edges)
-        if (edge.from === id && nodes.has(edge.to) && !reached.has(edge.to)) (reached.add(edge.to), queue.push(edge.to))
+        if (edge.from === id && nodes.has(edge.to) && !reached.has(edge.to)) {
+          reached.add(edge.to)
+          queue.push(edge.to)
+        }
     }
     for (const node of doc.nodes)
       if (!reached.has(node.id))
@@ -210,6 +214,8 @@ function valuesAt(root: unknown, path: string): Array<{ path: string; value: unk
     for (const { path: p, value } of current) {
       if (part === '*' && Array.isArray(value))
         value.forEach((v, i) => next.push({ path: p ? `${p}.${i}` : String(i), value: v }))
+      else if (part === '*' && value && typeof value === 'object')
+        for (const [k, v] of Object.entries(value)) next.push({ path: p ? `${p}.${k}` : k, value: v })
       else if (value && typeof value === 'object' && part in value)
         next.push({ path: p ? `${p}.${part}` : part, value: (value as Record<string, unknown>)[part] })
     }

@@ -64,7 +64,9 @@ export const kbAnswerNode = defineNodeType({
 })
 
 const entityPatterns: Record<string, RegExp> = {
-  'order-number': /(?:订单号?|order(?:\s*(?:no\.?|number|#))?)\s*[:：#]?\s*([A-Z0-9-]{5,24})|\b(\d{5,20})\b/i,
+  // after "订单"/"order" the number must hold a digit, or "order number is 123456" would give "number"
+  'order-number':
+    /(?:订单号?|order(?:\s*(?:no\.?|number|#))?)\s*[:：#]?\s*((?=[A-Z-]*\d)[A-Z0-9-]{5,24})|\b(\d{5,20})\b/i,
   phone: /(\+?\d[\d\s-]{6,18}\d)/,
   email: /([^\s@，。,]+@[^\s@，。,]+\.[A-Za-z]{2,})/,
   'tracking-number': /\b([A-Z]{2}\d{9}[A-Z]{2}|[A-Z]{0,4}\d{10,16})\b/,

@@ -25,6 +25,7 @@ export const httpRequestNode = defineNodeType({
   requiredPorts: ['ok'],
   expressionFields: [
     { path: 'url', kind: 'template' },
+    { path: 'headers.*', kind: 'template' },
     { path: 'body', kind: 'expression' },
   ],
   async execute(ctx) {
@@ -63,6 +64,7 @@ export const pluginActionNode = defineNodeType({
   }),
   ports: ['ok', 'error'],
   requiredPorts: ['ok'],
+  expressionFields: [{ path: 'input.*', kind: 'expression' }],
   async execute(ctx) {
     const input: Record<string, unknown> = {}
     for (const [field, expression] of Object.entries(ctx.node.config.input))
@@ -89,6 +91,7 @@ export const playNode = defineNodeType({
     .strictObject({ text: localizedText.optional(), file: z.string().max(500).optional() })
     .refine((c) => c.text !== undefined || c.file !== undefined, 'give text or file'),
   ports: ['next'],
+  expressionFields: [{ path: 'text', kind: 'template' }],
   async execute(ctx) {
     const text = ctx.node.config.text === undefined ? undefined : await say(ctx, ctx.node.config.text)
     ctx.emit({ kind: 'voice.play', text, file: ctx.node.config.file })
@@ -114,6 +117,7 @@ export const gatherNode = defineNodeType({
   }),
   ports: ['next', 'timeout'],
   requiredPorts: ['next'],
+  expressionFields: [{ path: 'prompt', kind: 'template' }],
   async execute(ctx) {
     if (ctx.node.config.prompt) ctx.emit({ kind: 'voice.play', text: await say(ctx, ctx.node.config.prompt) })
     const timeoutMs = parseDuration(ctx.node.config.timeout)!
@@ -144,6 +148,7 @@ export const recordNode = defineNodeType({
     variable: varName.default('recording'),
   }),
   ports: ['next'],
+  expressionFields: [{ path: 'prompt', kind: 'template' }],
   async execute(ctx) {
     if (ctx.node.config.prompt) ctx.emit({ kind: 'voice.play', text: await say(ctx, ctx.node.config.prompt) })
     ctx.emit({ kind: 'voice.record', maxSeconds: ctx.node.config.maxSeconds })
@@ -163,6 +168,7 @@ export const transferNode = defineNodeType({
   channels: ['voice'],
   config: z.strictObject({ to: z.string().min(1).max(200) }),
   ports: ['next'],
+  expressionFields: [{ path: 'to', kind: 'template' }],
   async execute(ctx) {
     ctx.emit({ kind: 'voice.transfer', to: await ctx.render(ctx.node.config.to) })
     return { next: 'next' }

@@ -93,7 +93,10 @@ export const askNode = defineNodeType({
   config: askConfig,
   ports: ['next', 'invalid', 'timeout'],
   requiredPorts: ['next'],
-  expressionFields: [{ path: 'prompt', kind: 'template' }],
+  expressionFields: [
+    { path: 'prompt', kind: 'template' },
+    { path: 'retryPrompt', kind: 'template' },
+  ],
   async execute(ctx) {
     const text = await say(ctx, ctx.node.config.prompt)
     if (ctx.channel === 'voice') ctx.emit({ kind: 'voice.play', text })
@@ -162,7 +165,10 @@ export const menuNode = defineNodeType({
   config: menuConfig,
   ports: (config) => [...(config.choices ?? []).map((c) => c.key), 'no-match', 'timeout'],
   requiredPorts: (config) => (config.choices ?? []).map((c) => c.key),
-  expressionFields: [{ path: 'prompt', kind: 'template' }],
+  expressionFields: [
+    { path: 'prompt', kind: 'template' },
+    { path: 'choices.*.label', kind: 'template' },
+  ],
   async execute(ctx) {
     const text = await say(ctx, ctx.node.config.prompt)
     if (ctx.channel === 'voice') {
@@ -189,8 +195,15 @@ export const menuNode = defineNodeType({
       return { next: choice.key }
     }
     if (attempts >= ctx.node.config.retries) return { next: 'no-match' }
+    // asks again the way execute asked: spoken on a call, with the quick replies in a chat
     const text = await say(ctx, ctx.node.config.prompt)
-    ctx.emit({ kind: 'message', text })
+    if (ctx.channel === 'voice') {
+      ctx.emit({ kind: 'voice.play', text })
+      ctx.emit({ kind: 'message', text })
+    } else {
+      const replies = await Promise.all(ctx.node.config.choices.map(async (c) => say(ctx, c.label)))
+      ctx.emit({ kind: 'message', text, quickReplies: replies })
+    }
     return {
       wait: {
         for: 'input',

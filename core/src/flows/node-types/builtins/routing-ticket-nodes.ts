@@ -21,13 +21,21 @@ export const handoffNode = defineNodeType({
     message: localizedText.optional(),
   }),
   ports: ['next'],
+  expressionFields: [
+    { path: 'priority', kind: 'expression' },
+    { path: 'message', kind: 'template' },
+  ],
   async execute(ctx) {
     const { queue, skills, message } = ctx.node.config
     const priority =
       typeof ctx.node.config.priority === 'number'
         ? ctx.node.config.priority
         : Number(await ctx.evaluate(ctx.node.config.priority)) || 0
-    if (message) ctx.emit({ kind: 'message', text: await say(ctx, message) })
+    if (message) {
+      const text = await say(ctx, message)
+      if (ctx.channel === 'voice') ctx.emit({ kind: 'voice.play', text })
+      ctx.emit({ kind: 'message', text })
+    }
     await ctx.effects.handoff({ queue, priority, skills })
     ctx.emit({ kind: 'handoff', queue, priority, skills })
     return { next: 'next', output: { queue, priority } }
@@ -48,6 +56,7 @@ export const setAttributesNode = defineNodeType({
     attributes: z.record(z.string(), z.string().max(2000)).optional().describe('name → expression'),
   }),
   ports: ['next'],
+  expressionFields: [{ path: 'attributes.*', kind: 'expression' }],
   async execute(ctx) {
     const attributes: Record<string, unknown> = {}
     for (const [name, expression] of Object.entries(ctx.node.config.attributes ?? {}))
