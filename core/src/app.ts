@@ -12,7 +12,16 @@ import { healthRoutes } from './http/health-routes.js'
 import { registerMetrics } from './http/metrics.js'
 import { buildOpenApi } from './http/openapi.js'
 import { createInfra, type Infra } from './infra/index.js'
-import { createFlowRuntime, createFlowsService, createFlowTriggers, flowsRoutes, NodeTypeRegistry, type FlowRuntime, type FlowsService, type FlowTriggers } from './flows/index.js'
+import {
+  createFlowRuntime,
+  createFlowsService,
+  createFlowTriggers,
+  flowsRoutes,
+  NodeTypeRegistry,
+  type FlowRuntime,
+  type FlowsService,
+  type FlowTriggers,
+} from './flows/index.js'
 import { jobsRoutes } from './jobs/index.js'
 import { createKbService, kbRoutes, type KbService } from './kb/index.js'
 import { createLogger, type Logger } from './logger.js'
@@ -109,7 +118,12 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     classify: classifyIntent,
     searchKb: searchKnowledgeBase,
   })
-  const simulator = { registry: nodeTypes, nlu: { classifyIntent }, kb: { searchKnowledgeBase }, resolveFlow: (flow: string) => flowRuntime.store.publishedVersion(flow) }
+  const simulator = {
+    registry: nodeTypes,
+    nlu: { classifyIntent },
+    kb: { searchKnowledgeBase },
+    resolveFlow: (flow: string) => flowRuntime.store.publishedVersion(flow),
+  }
   const services: Services = {
     audit,
     auth,
@@ -143,7 +157,12 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       redact: ['req.headers.authorization', 'req.headers.cookie'],
       // query strings carry phone numbers and emails (contact look-ups): log the path only
       serializers: {
-        req: (req: { id?: unknown; method?: string; url?: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, path: String(req.url ?? '').split('?')[0], remoteAddress: req.remoteAddress }),
+        req: (req: { id?: unknown; method?: string; url?: string; remoteAddress?: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: String(req.url ?? '').split('?')[0],
+          remoteAddress: req.remoteAddress,
+        }),
       },
     },
   })

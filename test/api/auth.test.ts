@@ -54,10 +54,26 @@ describe('sign-in', () => {
 
   it('a burst of parallel wrong passwords gets no more than 10 tries, then 429 even for the right one', async () => {
     const { email } = await t.tokenFor('agent')
-    const burst = await Promise.all(Array.from({ length: 30 }, () => t.app.server.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: 'not it at all' } })))
+    const burst = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        t.app.server.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { email, password: 'not it at all' },
+        }),
+      ),
+    )
     expect(burst.filter((r) => r.statusCode === 401)).toHaveLength(10)
     expect(burst.filter((r) => r.statusCode === 429)).toHaveLength(20)
-    expect((await t.app.server.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: TEST_PASSWORD } })).statusCode).toBe(429)
+    expect(
+      (
+        await t.app.server.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { email, password: TEST_PASSWORD },
+        })
+      ).statusCode,
+    ).toBe(429)
   })
 
   it('locks an account after 10 failed attempts (429), without revealing whether it exists', async () => {

@@ -145,9 +145,17 @@ describe('role × route matrix', () => {
   })
 
   it('the session cookie gets the same answers as the bearer token', async () => {
-    const login = await t.app.server.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'matrix-supervisor@test.local', password: TEST_PASSWORD } })
+    const login = await t.app.server.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'matrix-supervisor@test.local', password: TEST_PASSWORD },
+    })
     const cookie = String(login.headers['set-cookie']).split(';')[0]!
-    for (const [url, expected] of [['/api/v1/users', 200], ['/api/v1/audit', 403], ['/api/v1/flows', 200]] as const) {
+    for (const [url, expected] of [
+      ['/api/v1/users', 200],
+      ['/api/v1/audit', 403],
+      ['/api/v1/flows', 200],
+    ] as const) {
       expect((await t.app.server.inject({ url, headers: { cookie } })).statusCode, url).toBe(expected)
     }
   })

@@ -125,8 +125,18 @@ describe('users', () => {
       const a = await duo.tokenFor('admin')
       const b = await duo.tokenFor('admin')
       const results = await Promise.all([
-        duo.app.server.inject({ method: 'PATCH', url: `/api/v1/users/${a.userId}`, payload: { role: 'agent' }, headers: bearer(a.token) }),
-        duo.app.server.inject({ method: 'PATCH', url: `/api/v1/users/${b.userId}`, payload: { active: false }, headers: bearer(b.token) }),
+        duo.app.server.inject({
+          method: 'PATCH',
+          url: `/api/v1/users/${a.userId}`,
+          payload: { role: 'agent' },
+          headers: bearer(a.token),
+        }),
+        duo.app.server.inject({
+          method: 'PATCH',
+          url: `/api/v1/users/${b.userId}`,
+          payload: { active: false },
+          headers: bearer(b.token),
+        }),
       ])
       expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409])
       expect(await duo.app.db.user.count({ where: { role: 'admin', active: true } })).toBe(1)
@@ -137,7 +147,9 @@ describe('users', () => {
 
   it('concurrent creations with the same email: one 201, the others 409 (never 500)', async () => {
     const results = await Promise.all(
-      Array.from({ length: 3 }, () => post('/api/v1/users', { email: 'race@test.local', password: TEST_PASSWORD, role: 'agent' })),
+      Array.from({ length: 3 }, () =>
+        post('/api/v1/users', { email: 'race@test.local', password: TEST_PASSWORD, role: 'agent' }),
+      ),
     )
     expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409, 409])
   })

@@ -38,7 +38,18 @@ describe.skipIf(!chromiumInstalled)('API reference in Chromium', () => {
     const operations = Object.values(spec.paths).reduce((n, p) => n + Object.keys(p).length, 0)
     expect(await page.locator('.opblock').count()).toBe(operations)
     const tags = await page.locator('.opblock-tag').evaluateAll((els) => els.map((e) => e.getAttribute('data-tag')))
-    expect(tags).toEqual(['auth', 'users', 'teams', 'contacts', 'flows', 'runs', 'nlu', 'knowledge base', 'jobs', 'audit'])
+    expect(tags).toEqual([
+      'auth',
+      'users',
+      'teams',
+      'contacts',
+      'flows',
+      'runs',
+      'nlu',
+      'knowledge base',
+      'jobs',
+      'audit',
+    ])
     await expect(page.locator('.info .title').innerText()).resolves.toContain('Switchboard API')
     await page.screenshot({ path: join(screenshots, 'api-docs.png'), fullPage: false })
     expect(errors).toEqual([])

@@ -43,7 +43,9 @@ describe('first start', () => {
     const ivr = flows.body.find((f) => f.name.startsWith('Main IVR'))!
     const detail = await api<{ problems: unknown[] }>(server!.url, `/api/v1/flows/${ivr.id}`, token)
     expect(detail.body.problems).toEqual([])
-    expect((await api(server!.url, `/api/v1/flows/${ivr.id}/publish`, token, { method: 'POST', body: {} })).status).toBe(201)
+    expect(
+      (await api(server!.url, `/api/v1/flows/${ivr.id}/publish`, token, { method: 'POST', body: {} })).status,
+    ).toBe(201)
   })
 
   it('serves /health, /metrics and the API reference', async () => {
@@ -74,7 +76,11 @@ describe('first start', () => {
     expect(team.status).toBe(201)
     // the login above scheduled its session-expiry job 4 s ahead; kill before it is due
     const sessionId = createHash('sha256').update(token).digest('hex')
-    const before = await api<Array<{ status: string; payload: { sessionId: string } }>>(url, '/api/v1/jobs?type=auth.session-expired', token)
+    const before = await api<Array<{ status: string; payload: { sessionId: string } }>>(
+      url,
+      '/api/v1/jobs?type=auth.session-expired',
+      token,
+    )
     expect(before.body.find((j) => j.payload.sessionId === sessionId)?.status).toBe('pending')
     await server!.kill9()
 

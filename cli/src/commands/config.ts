@@ -15,7 +15,14 @@ export function registerConfig(program: Command): void {
         return {
           key: s.key,
           env: s.env,
-          value: s.secret && value !== undefined ? '(set, hidden)' : value === undefined ? '' : s.url ? maskUrlPassword(String(value)) : String(value),
+          value:
+            s.secret && value !== undefined
+              ? '(set, hidden)'
+              : value === undefined
+                ? ''
+                : s.url
+                  ? maskUrlPassword(String(value))
+                  : String(value),
           source: config.sources[s.key] ?? 'default',
         }
       })

@@ -95,7 +95,9 @@ export function registerPii(program: Command): void {
 
   pii
     .command('retire-keys')
-    .description('Re-encrypt what is left under old keys, then remove the old keys from secrets.json (only keys no stored value uses)')
+    .description(
+      'Re-encrypt what is left under old keys, then remove the old keys from secrets.json (only keys no stored value uses)',
+    )
     .option('--force', 'run even though a server answers on the configured port')
     .action(async (options: { force?: boolean }) => {
       const config = quietConfig()
@@ -110,7 +112,9 @@ export function registerPii(program: Command): void {
       const counts = await countValuesByKey(app.db, (v) => app.pii.keyIdOf(v)).finally(() => app.stop())
       const stillUsed = file.piiKeys.slice(1).filter((k) => (counts[k.id] ?? 0) > 0)
       if (stillUsed.length) {
-        throw new Error(`key(s) ${stillUsed.map((k) => k.id).join(', ')} still encrypt stored values (written meanwhile?); run \`switchboard pii retire-keys\` again`)
+        throw new Error(
+          `key(s) ${stillUsed.map((k) => k.id).join(', ')} still encrypt stored values (written meanwhile?); run \`switchboard pii retire-keys\` again`,
+        )
       }
       writeSecretsFile(config, { ...file, piiKeys: [file.piiKeys[0]!] })
       process.stdout.write(`Removed ${file.piiKeys.length - 1} old key(s); ${file.piiKeys[0]!.id} is the only key.\n`)

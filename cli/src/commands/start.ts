@@ -11,7 +11,11 @@ export function registerStart(program: Command): void {
     .action(async (options: { demo: boolean }) => {
       const { app, config, firstRun } = await bootstrap({ demo: options.demo ? undefined : false })
       // shown before listening: if the server then fails to start, the password is not lost
-      printFirstRun(firstRun, config.server.publicUrl ?? `http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${config.server.port}`)
+      printFirstRun(
+        firstRun,
+        config.server.publicUrl ??
+          `http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${config.server.port}`,
+      )
       let stopping = false
       const shutdown = (signal: string) => {
         if (stopping) return

@@ -77,12 +77,20 @@ export function createAuthService({ db, scheduler, cache, sessionTtlMs, password
       // succeeds), so a burst of parallel guesses gets no more tries than a sequence
       const attempts = await cache.increment(failKey, FAILED_LOGIN_WINDOW_MS)
       if (attempts > FAILED_LOGIN_LIMIT) {
-        throw userError(ErrorCode.INVALID_CREDENTIALS, 'Too many failed sign-in attempts for this account; wait 15 minutes and try again', { status: 429 })
+        throw userError(
+          ErrorCode.INVALID_CREDENTIALS,
+          'Too many failed sign-in attempts for this account; wait 15 minutes and try again',
+          { status: 429 },
+        )
       }
       const user = await db.user.findUnique({ where: { email: normalized } })
       const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash(passwordCost)))
       if (!user || !ok || !user.active) {
-        throw userError(ErrorCode.INVALID_CREDENTIALS, 'The email or the password is wrong (or the account is deactivated)', { status: 401 })
+        throw userError(
+          ErrorCode.INVALID_CREDENTIALS,
+          'The email or the password is wrong (or the account is deactivated)',
+          { status: 401 },
+        )
       }
       await cache.delete(failKey)
       const token = newToken(SESSION_TOKEN_PREFIX)

@@ -57,7 +57,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
         sources[dotted] = source
       } else {
         const where = source === 'env' ? `${spec.env} (${dotted})` : `${dotted} in ${configFile}`
-        const shown = spec.secret ? '(secret value hidden)' : `got ${JSON.stringify(spec.url ? maskUrlPassword(String(raw)) : raw)}`
+        const shown = spec.secret
+          ? '(secret value hidden)'
+          : `got ${JSON.stringify(spec.url ? maskUrlPassword(String(raw)) : raw)}`
         problems.push(`${where} must be ${spec.expected}; ${shown}`)
       }
     }

@@ -208,15 +208,27 @@ export async function loadDemoData(app: App, actor: Actor): Promise<DemoSummary>
         schemaVersion: 1,
         nodes: [
           { id: 'start', type: 'start', config: {}, position: { x: 0, y: 0 } },
-          { id: 'hours', type: 'business-hours', config: { ...weekdays, holidayCountry: 'CN' }, position: { x: 0, y: 120 } },
+          {
+            id: 'hours',
+            type: 'business-hours',
+            config: { ...weekdays, holidayCountry: 'CN' },
+            position: { x: 0, y: 120 },
+          },
           {
             id: 'menu',
             type: 'menu',
             config: {
-              prompt: { en: 'For pre-sales press 1, for after-sales press 2, for an agent press 0.', 'zh-CN': '售前咨询请按 1，售后服务请按 2，人工服务请按 0。' },
+              prompt: {
+                en: 'For pre-sales press 1, for after-sales press 2, for an agent press 0.',
+                'zh-CN': '售前咨询请按 1，售后服务请按 2，人工服务请按 0。',
+              },
               choices: [
                 { key: '1', label: { en: 'Pre-sales', 'zh-CN': '售前' } },
-                { key: '2', label: { en: 'After-sales', 'zh-CN': '售后' }, synonyms: ['退货', '退款', 'refund', 'return'] },
+                {
+                  key: '2',
+                  label: { en: 'After-sales', 'zh-CN': '售后' },
+                  synonyms: ['退货', '退款', 'refund', 'return'],
+                },
                 { key: '0', label: { en: 'An agent', 'zh-CN': '人工' }, synonyms: ['转人工', 'agent'] },
               ],
               timeout: '10s',
@@ -226,8 +238,23 @@ export async function loadDemoData(app: App, actor: Actor): Promise<DemoSummary>
           { id: 'to-presales', type: 'handoff', config: { queue: 'Pre-sales' }, position: { x: -250, y: 400 } },
           { id: 'to-aftersales', type: 'handoff', config: { queue: 'After-sales' }, position: { x: 0, y: 400 } },
           { id: 'to-vip', type: 'handoff', config: { queue: 'VIP', priority: 10 }, position: { x: 250, y: 400 } },
-          { id: 'after-hours', type: 'schedule-callback', config: { after: '12h', note: '下班时间来电，请回电' }, position: { x: 300, y: 120 } },
-          { id: 'promise', type: 'send-message', config: { text: { en: 'We are closed now; we will call you back.', 'zh-CN': '现在是下班时间，我们会尽快给您回电。' } }, position: { x: 300, y: 240 } },
+          {
+            id: 'after-hours',
+            type: 'schedule-callback',
+            config: { after: '12h', note: '下班时间来电，请回电' },
+            position: { x: 300, y: 120 },
+          },
+          {
+            id: 'promise',
+            type: 'send-message',
+            config: {
+              text: {
+                en: 'We are closed now; we will call you back.',
+                'zh-CN': '现在是下班时间，我们会尽快给您回电。',
+              },
+            },
+            position: { x: 300, y: 240 },
+          },
         ],
         edges: [
           { from: 'start', port: 'next', to: 'hours' },
@@ -252,6 +279,7 @@ async function loadExampleBrain(app: App, actor: Actor) {
   const examples = fileURLToPath(new URL('../../../examples/', import.meta.url))
   const intents = `${examples}nlu/intents.jsonl`
   const faq = `${examples}kb/faq.jsonl`
-  if (existsSync(intents)) await app.services.nlu.importExamples(actor, parseIntentExamplesFile(readFileSync(intents, 'utf8'), intents))
+  if (existsSync(intents))
+    await app.services.nlu.importExamples(actor, parseIntentExamplesFile(readFileSync(intents, 'utf8'), intents))
   if (existsSync(faq)) await app.services.kb.importEntries(actor, parseKbEntriesFile(readFileSync(faq, 'utf8'), faq))
 }

@@ -193,7 +193,15 @@ export function flowsRoutes(
       handler: async ({ params, payload }) =>
         runFlowTests(simulator, await flows.documentAt(params.id, payload.version)),
     }),
-    defineRoute({ method: 'GET', path: '/api/v1/flows/{id}/triggers', access: 'supervisor', tags, summary: 'What starts this flow', params: idParams, handler: async ({ params }) => triggers.list((await flows.get(params.id)).id) }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/flows/{id}/triggers',
+      access: 'supervisor',
+      tags,
+      summary: 'What starts this flow',
+      params: idParams,
+      handler: async ({ params }) => triggers.list((await flows.get(params.id)).id),
+    }),
     defineRoute({
       method: 'POST',
       path: '/api/v1/flows/{id}/triggers',

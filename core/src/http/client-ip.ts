@@ -7,7 +7,12 @@ import type { Request, Server } from '@hapi/hapi'
  */
 export function registerClientIp(server: Server, trustProxy: boolean): void {
   server.ext('onRequest', (request, h) => {
-    const forwarded = trustProxy ? String(request.headers['x-forwarded-for'] ?? '').split(',').at(-1)?.trim() : ''
+    const forwarded = trustProxy
+      ? String(request.headers['x-forwarded-for'] ?? '')
+          .split(',')
+          .at(-1)
+          ?.trim()
+      : ''
     ;(request.app as { clientIp?: string }).clientIp = forwarded || request.info.remoteAddress
     return h.continue
   })

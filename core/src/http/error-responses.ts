@@ -44,7 +44,12 @@ export function registerErrorResponses(server: Server, logger: Logger): void {
       const fields = Array.isArray(target) ? target.join(', ') : typeof target === 'string' ? target : 'a unique field'
       boom.output.statusCode = 409
       boom.reformat()
-      boom.output.payload = body(409, ErrorCode.CONFLICT, `That value is already taken (${fields}); it was created a moment ago by another request`, [{ path: fields, message: 'taken' }])
+      boom.output.payload = body(
+        409,
+        ErrorCode.CONFLICT,
+        `That value is already taken (${fields}); it was created a moment ago by another request`,
+        [{ path: fields, message: 'taken' }],
+      )
       return h.continue
     }
     const status = boom.output.statusCode

@@ -115,7 +115,10 @@ export function buildOpenApi(server: Server, info: { version: string }) {
       { name: 'users', description: 'Admins, supervisors and agents' },
       { name: 'teams', description: 'Groups of users' },
       { name: 'contacts', description: 'Customers and their channel identities (personal data encrypted at rest)' },
-      { name: 'flows', description: 'Flows, versions, validation, simulation, flow tests, triggers and the node-type catalog' },
+      {
+        name: 'flows',
+        description: 'Flows, versions, validation, simulation, flow tests, triggers and the node-type catalog',
+      },
       { name: 'runs', description: 'Runs of published flows: start, deliver input and events, trace' },
       { name: 'nlu', description: 'The built-in intent classifier and its intents' },
       { name: 'knowledge base', description: 'FAQ entries and their search' },

@@ -31,7 +31,9 @@ export async function createInfra({ db, logger, redis }: InfraOptions): Promise<
       bus: createMemoryBus(onBusError),
       locks: createMemoryLocks(),
       cache: createMemoryCache(),
-      scheduler: createDbScheduler(db, onJobError, (error) => logger.error({ err: error }, 'scheduler: database error; retrying in 5 s')),
+      scheduler: createDbScheduler(db, onJobError, (error) =>
+        logger.error({ err: error }, 'scheduler: database error; retrying in 5 s'),
+      ),
       async redisStatus() {
         return null
       },

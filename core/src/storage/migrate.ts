@@ -128,7 +128,10 @@ function sqliteDriver(file: string): MigrationDriver {
         db.transaction(() => {
           db.exec(migration.sql)
           const violations = db.pragma('foreign_key_check') as unknown[]
-          if (violations.length > 0) throw new Error(`it leaves ${violations.length} row(s) violating foreign keys: ${JSON.stringify(violations.slice(0, 3))}`)
+          if (violations.length > 0)
+            throw new Error(
+              `it leaves ${violations.length} row(s) violating foreign keys: ${JSON.stringify(violations.slice(0, 3))}`,
+            )
           const now = Date.now()
           db.prepare(
             'INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)',

@@ -124,7 +124,10 @@ export function createUsersService({
     async update(actor: Actor, id: string, change: UpdateUserInput): Promise<UserView> {
       // changes that can remove an admin are serialised, so two at once cannot leave none
       const touchesAdmins = (change.role !== undefined && change.role !== 'admin') || change.active === false
-      if (touchesAdmins) return locks.withLock('users.admins', { ttlMs: 30_000, waitMs: 15_000 }, () => this.applyUpdate(actor, id, change))
+      if (touchesAdmins)
+        return locks.withLock('users.admins', { ttlMs: 30_000, waitMs: 15_000 }, () =>
+          this.applyUpdate(actor, id, change),
+        )
       return this.applyUpdate(actor, id, change)
     },
 

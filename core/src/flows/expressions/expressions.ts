@@ -37,7 +37,11 @@ function compile(expression: string): jsonata.Expression {
   return expr
 }
 
-export async function evaluateExpression(expression: string, scope: Record<string, unknown>, bindings?: Record<string, unknown>): Promise<unknown> {
+export async function evaluateExpression(
+  expression: string,
+  scope: Record<string, unknown>,
+  bindings?: Record<string, unknown>,
+): Promise<unknown> {
   const expr = compile(expression)
   try {
     return await expr.evaluate(scope, bindings)
@@ -46,7 +50,11 @@ export async function evaluateExpression(expression: string, scope: Record<strin
   }
 }
 
-export async function renderTemplate(template: string, scope: Record<string, unknown>, bindings?: Record<string, unknown>): Promise<string> {
+export async function renderTemplate(
+  template: string,
+  scope: Record<string, unknown>,
+  bindings?: Record<string, unknown>,
+): Promise<string> {
   if (!template.includes('{{')) return template
   const parts: Array<string | Promise<unknown>> = []
   let last = 0

@@ -60,7 +60,8 @@ export class FlowEngine {
   async start(input: StartRunInput): Promise<TurnResult> {
     const runId = input.runId ?? randomUUID()
     return this.locked(runId, async () => {
-      if (input.eventKey && (await this.deps.store.eventSeen(input.eventKey))) return this.duplicate((await this.deps.store.runForEvent(input.eventKey)) ?? runId)
+      if (input.eventKey && (await this.deps.store.eventSeen(input.eventKey)))
+        return this.duplicate((await this.deps.store.runForEvent(input.eventKey)) ?? runId)
       const version = input.versionId
         ? await this.deps.store.loadVersion(input.versionId)
         : await this.deps.store.publishedVersion(required(input.flow, 'flow'))
@@ -195,10 +196,19 @@ export class FlowEngine {
       if ('call' in result) {
         try {
           const sub = await this.deps.store.publishedVersion(result.call.flow)
-          run.callStack.push({ flowId: run.flowId, flowVersionId: version.id, nodeId: node.id, returnPort: result.returnPort })
+          run.callStack.push({
+            flowId: run.flowId,
+            flowVersionId: version.id,
+            nodeId: node.id,
+            returnPort: result.returnPort,
+          })
           target = { version: sub, nodeId: nodeOfType(sub.document, 'start').id }
         } catch (error) {
-          this.finish(run, 'failed', `node "${node.id}" (subflow) cannot run flow "${result.call.flow}": ${(error as Error).message}`)
+          this.finish(
+            run,
+            'failed',
+            `node "${node.id}" (subflow) cannot run flow "${result.call.flow}": ${(error as Error).message}`,
+          )
           steps.at(-1)!.error = run.lastError
           target = 'failed'
         }

@@ -80,7 +80,10 @@ export function createFlowRuntime(deps: FlowRuntimeDeps) {
     /** 404 for a conversation that does not exist (a run refers to it). */
     async assertConversation(conversationId: string) {
       if (!(await db.conversation.findUnique({ where: { id: conversationId }, select: { id: true } }))) {
-        throw userError(ErrorCode.NOT_FOUND, `No conversation ${conversationId}`, { status: 404, details: [{ path: 'conversationId', message: 'unknown conversation' }] })
+        throw userError(ErrorCode.NOT_FOUND, `No conversation ${conversationId}`, {
+          status: 404,
+          details: [{ path: 'conversationId', message: 'unknown conversation' }],
+        })
       }
     },
     async getRun(runId: string) {

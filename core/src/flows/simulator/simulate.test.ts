@@ -251,9 +251,24 @@ describe('flow engine (simulated)', () => {
       ],
       edges: [...chain('start', 'call', 'after')],
     })
-    const nested = await simulateFlow({ registry, resolveFlow }, { document, steps: [{ expect: { messages: ['middle', 'inner', 'back in main'], status: 'completed' } }] })
+    const nested = await simulateFlow(
+      { registry, resolveFlow },
+      { document, steps: [{ expect: { messages: ['middle', 'inner', 'back in main'], status: 'completed' } }] },
+    )
     expect(nested.failures).toEqual([])
-    const missing = await simulateFlow({ registry, resolveFlow }, { document: doc({ nodes: [{ id: 'start', type: 'start', config: {} }, { id: 'call', type: 'subflow', config: { flow: 'nowhere' } }], edges: chain('start', 'call') }), steps: [{ expect: { status: 'failed' } }] })
+    const missing = await simulateFlow(
+      { registry, resolveFlow },
+      {
+        document: doc({
+          nodes: [
+            { id: 'start', type: 'start', config: {} },
+            { id: 'call', type: 'subflow', config: { flow: 'nowhere' } },
+          ],
+          edges: chain('start', 'call'),
+        }),
+        steps: [{ expect: { status: 'failed' } }],
+      },
+    )
     expect(missing.failures).toEqual([])
     expect(missing.error).toMatch(/node "call" \(subflow\) cannot run flow "nowhere": no published flow "nowhere"/)
   })

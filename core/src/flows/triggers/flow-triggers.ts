@@ -12,9 +12,16 @@ import type { FlowEngine } from '../runtime/flow-engine.js'
 export const TRIGGER_START_JOB = 'flows.trigger-start'
 export const CRON_JOB = 'flows.cron'
 
-const duration = z.union([z.number().int().min(0), z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/, 'a duration such as 30s, 15m, 72h')])
+const duration = z.union([
+  z.number().int().min(0),
+  z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/, 'a duration such as 30s, 15m, 72h'),
+])
 export const triggerInput = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('channel-entry'), config: z.strictObject({ channel: z.string().regex(/^[a-z][a-z0-9-]{1,31}$/) }), enabled: z.boolean().default(true) }),
+  z.strictObject({
+    kind: z.literal('channel-entry'),
+    config: z.strictObject({ channel: z.string().regex(/^[a-z][a-z0-9-]{1,31}$/) }),
+    enabled: z.boolean().default(true),
+  }),
   z.strictObject({
     kind: z.literal('event'),
     config: z.strictObject({
@@ -25,7 +32,10 @@ export const triggerInput = z.discriminatedUnion('kind', [
   }),
   z.strictObject({
     kind: z.literal('schedule'),
-    config: z.strictObject({ cron: z.string().min(9).max(100).describe('five fields: minute hour day month weekday, e.g. "0 9 * * 1-5"'), timezone: z.string().default('Asia/Shanghai') }),
+    config: z.strictObject({
+      cron: z.string().min(9).max(100).describe('five fields: minute hour day month weekday, e.g. "0 9 * * 1-5"'),
+      timezone: z.string().default('Asia/Shanghai'),
+    }),
     enabled: z.boolean().default(true),
   }),
 ])
@@ -39,7 +49,17 @@ type TriggerRow = Awaited<ReturnType<Db['flowTrigger']['findFirstOrThrow']>>
  * schedules. Delayed and scheduled starts go through the durable scheduler with a key, so a
  * start survives restarts and happens once even when several instances see the same event.
  */
-export function createFlowTriggers({ db, infra, engine, audit }: { db: Db; infra: Infra; engine: FlowEngine; audit: AuditLog }) {
+export function createFlowTriggers({
+  db,
+  infra,
+  engine,
+  audit,
+}: {
+  db: Db
+  infra: Infra
+  engine: FlowEngine
+  audit: AuditLog
+}) {
   const subscriptions = new Map<string, () => Promise<void>>()
 
   function nextCronTime(row: { config: unknown }, after: Date): Date {
@@ -51,20 +71,34 @@ export function createFlowTriggers({ db, infra, engine, audit }: { db: Db; infra
     const at = nextCronTime(row, after)
     // one key per occurrence: the job firing now cannot reschedule its own (running) key, and
     // every instance computing the same next occurrence schedules the same single job
-    await infra.scheduler.schedule({ type: CRON_JOB, runAt: at, key: `flow-cron:${row.id}:${at.toISOString()}`, payload: { triggerId: row.id } })
+    await infra.scheduler.schedule({
+      type: CRON_JOB,
+      runAt: at,
+      key: `flow-cron:${row.id}:${at.toISOString()}`,
+      payload: { triggerId: row.id },
+    })
   }
 
   async function cancelCron(row: TriggerRow) {
     const pending = await infra.scheduler.list({ type: CRON_JOB, status: 'pending', limit: 500 })
-    for (const job of pending) if ((job.payload as { triggerId?: string }).triggerId === row.id) await infra.scheduler.cancel(job.id)
+    for (const job of pending)
+      if ((job.payload as { triggerId?: string }).triggerId === row.id) await infra.scheduler.cancel(job.id)
   }
 
   async function subscribe(row: TriggerRow) {
     const { topic, delay } = row.config as { topic: string; delay: string | number }
     const unsubscribe = await infra.bus.subscribe(topic, async (event) => {
       // every instance sees the event; the key makes the scheduled start one job
-      const eventId = createHash('sha256').update(`${topic}\u0000${JSON.stringify(event)}`).digest('hex').slice(0, 32)
-      await infra.scheduler.schedule({ type: TRIGGER_START_JOB, runAt: parseDuration(delay) ?? 0, key: `flow-trigger:${row.id}:${eventId}`, payload: { triggerId: row.id, topic, event } })
+      const eventId = createHash('sha256')
+        .update(`${topic}\u0000${JSON.stringify(event)}`)
+        .digest('hex')
+        .slice(0, 32)
+      await infra.scheduler.schedule({
+        type: TRIGGER_START_JOB,
+        runAt: parseDuration(delay) ?? 0,
+        key: `flow-trigger:${row.id}:${eventId}`,
+        payload: { triggerId: row.id, topic, event },
+      })
     })
     subscriptions.set(row.id, unsubscribe)
   }
@@ -82,17 +116,31 @@ export function createFlowTriggers({ db, infra, engine, audit }: { db: Db; infra
   }
 
   infra.scheduler.define(TRIGGER_START_JOB, async (job) => {
-    const { triggerId, topic, event } = job.payload as { triggerId: string; topic: string; event: Record<string, unknown> | null }
+    const { triggerId, topic, event } = job.payload as {
+      triggerId: string
+      topic: string
+      event: Record<string, unknown> | null
+    }
     const row = await db.flowTrigger.findUnique({ where: { id: triggerId } })
     if (!row?.enabled) return
     const conversationId = typeof event?.conversationId === 'string' ? event.conversationId : null
-    await engine.start({ flow: row.flowId, conversationId, variables: { event }, trigger: { kind: 'event', topic, triggerId }, eventKey: `trigger:${job.id}` })
+    await engine.start({
+      flow: row.flowId,
+      conversationId,
+      variables: { event },
+      trigger: { kind: 'event', topic, triggerId },
+      eventKey: `trigger:${job.id}`,
+    })
   })
   infra.scheduler.define(CRON_JOB, async (job) => {
     const { triggerId } = job.payload as { triggerId: string }
     const row = await db.flowTrigger.findUnique({ where: { id: triggerId } })
     if (!row?.enabled) return
-    await engine.start({ flow: row.flowId, trigger: { kind: 'schedule', triggerId, at: job.runAt.toISOString() }, eventKey: `cron:${triggerId}:${job.runAt.toISOString()}` })
+    await engine.start({
+      flow: row.flowId,
+      trigger: { kind: 'schedule', triggerId, at: job.runAt.toISOString() },
+      eventKey: `cron:${triggerId}:${job.runAt.toISOString()}`,
+    })
     await scheduleNextCron(row, new Date(Math.max(Date.now(), job.runAt.getTime() + 1000)))
   })
 
@@ -114,19 +162,35 @@ export function createFlowTriggers({ db, infra, engine, audit }: { db: Db; infra
         try {
           nextCronTime(data, new Date())
         } catch (error) {
-          throw userError(ErrorCode.VALIDATION, `Invalid trigger: config.cron "${data.config.cron}" is not a cron expression in ${data.config.timezone} (${(error as Error).message})`, {
-            details: [{ in: 'trigger', path: 'config.cron', message: (error as Error).message }],
-          })
+          throw userError(
+            ErrorCode.VALIDATION,
+            `Invalid trigger: config.cron "${data.config.cron}" is not a cron expression in ${data.config.timezone} (${(error as Error).message})`,
+            {
+              details: [{ in: 'trigger', path: 'config.cron', message: (error as Error).message }],
+            },
+          )
         }
       }
       if (data.kind === 'channel-entry') {
         const taken = await db.flowTrigger.findMany({ where: { kind: 'channel-entry', enabled: true } })
         const other = taken.find((t) => (t.config as { channel: string }).channel === data.config.channel)
-        if (other) throw userError(ErrorCode.CONFLICT, `Channel ${data.config.channel} already starts flow ${other.flowId}; remove that trigger first`, { status: 409 })
+        if (other)
+          throw userError(
+            ErrorCode.CONFLICT,
+            `Channel ${data.config.channel} already starts flow ${other.flowId}; remove that trigger first`,
+            { status: 409 },
+          )
       }
-      const row = await db.flowTrigger.create({ data: { flowId, kind: data.kind, config: data.config as Prisma.InputJsonValue, enabled: data.enabled } })
+      const row = await db.flowTrigger.create({
+        data: { flowId, kind: data.kind, config: data.config as Prisma.InputJsonValue, enabled: data.enabled },
+      })
       await activate(row)
-      await audit.record(actor, { action: 'flow.trigger-create', targetType: 'flow', targetId: flowId, details: { kind: row.kind, config: row.config } })
+      await audit.record(actor, {
+        action: 'flow.trigger-create',
+        targetType: 'flow',
+        targetId: flowId,
+        details: { kind: row.kind, config: row.config },
+      })
       return row
     },
     async remove(actor: Actor, flowId: string, triggerId: string) {
@@ -134,10 +198,22 @@ export function createFlowTriggers({ db, infra, engine, audit }: { db: Db; infra
       if (!row) throw userError(ErrorCode.NOT_FOUND, `Flow ${flowId} has no trigger ${triggerId}`, { status: 404 })
       await deactivate(row)
       await db.flowTrigger.delete({ where: { id: row.id } })
-      await audit.record(actor, { action: 'flow.trigger-delete', targetType: 'flow', targetId: flowId, details: { kind: row.kind } })
+      await audit.record(actor, {
+        action: 'flow.trigger-delete',
+        targetType: 'flow',
+        targetId: flowId,
+        details: { kind: row.kind },
+      })
     },
     /** Starts the channel's entry flow for a new conversation (called by the channels). */
-    async startForNewConversation(input: { channel: string; conversationId: string; text?: string; digits?: string; eventKey?: string; variables?: Record<string, unknown> }) {
+    async startForNewConversation(input: {
+      channel: string
+      conversationId: string
+      text?: string
+      digits?: string
+      eventKey?: string
+      variables?: Record<string, unknown>
+    }) {
       const triggers = await db.flowTrigger.findMany({ where: { kind: 'channel-entry', enabled: true } })
       const trigger = triggers.find((t) => (t.config as { channel: string }).channel === input.channel)
       if (!trigger) return null
@@ -145,7 +221,10 @@ export function createFlowTriggers({ db, infra, engine, audit }: { db: Db; infra
         flow: trigger.flowId,
         conversationId: input.conversationId,
         channel: input.channel === 'voice' || input.channel === 'phone' ? 'voice' : 'text',
-        input: input.text !== undefined || input.digits !== undefined ? { text: input.text, digits: input.digits } : undefined,
+        input:
+          input.text !== undefined || input.digits !== undefined
+            ? { text: input.text, digits: input.digits }
+            : undefined,
         variables: input.variables,
         trigger: { kind: 'channel-entry', channelName: input.channel, triggerId: trigger.id },
         eventKey: input.eventKey,

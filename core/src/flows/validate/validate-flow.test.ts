@@ -30,15 +30,27 @@ describe('validateFlow', () => {
 
 describe('validator: rules beyond the JSON Schema', () => {
   const registry = new NodeTypeRegistry()
-  const flow = (nodes: unknown[], edges: unknown[]) => ({ schemaVersion: 1, nodes: [{ id: 'start', type: 'start', config: {} }, ...nodes], edges: [{ from: 'start', port: 'next', to: 'n' }, ...edges] })
-  const problemsOf = (doc: unknown) => validateFlow(doc, registry).problems.map((p) => `${p.code}@${p.nodeId}:${p.path ?? ''}`)
+  const flow = (nodes: unknown[], edges: unknown[]) => ({
+    schemaVersion: 1,
+    nodes: [{ id: 'start', type: 'start', config: {} }, ...nodes],
+    edges: [{ from: 'start', port: 'next', to: 'n' }, ...edges],
+  })
+  const problemsOf = (doc: unknown) =>
+    validateFlow(doc, registry).problems.map((p) => `${p.code}@${p.nodeId}:${p.path ?? ''}`)
 
   it("reports a node's own cross-field rules (wait needs duration or until) as invalid config", () => {
     expect(problemsOf(flow([{ id: 'n', type: 'wait', config: {} }], []))).toEqual(['invalid-config@n:config'])
   })
 
   it('checks templates in each language of a localized text', () => {
-    expect(problemsOf(flow([{ id: 'n', type: 'send-message', config: { text: { en: 'ok {{ vars.a }}', 'zh-CN': '坏 {{ vars. }}' } } }], []))).toEqual(['invalid-expression@n:config.text.zh-CN'])
+    expect(
+      problemsOf(
+        flow(
+          [{ id: 'n', type: 'send-message', config: { text: { en: 'ok {{ vars.a }}', 'zh-CN': '坏 {{ vars. }}' } } }],
+          [],
+        ),
+      ),
+    ).toEqual(['invalid-expression@n:config.text.zh-CN'])
   })
 
   it('checks expressions in object-valued settings (set-attributes, plugin input, HTTP headers)', () => {
@@ -54,10 +66,15 @@ describe('validator: rules beyond the JSON Schema', () => {
         ],
       ),
     )
-    expect(got.sort()).toEqual(['invalid-expression@n:config.attributes.vip', 'invalid-expression@p:config.input.orderId'])
+    expect(got.sort()).toEqual([
+      'invalid-expression@n:config.attributes.vip',
+      'invalid-expression@p:config.input.orderId',
+    ])
   })
 
   it('does not add port noise for a node whose config is invalid', () => {
-    expect(problemsOf(flow([{ id: 'n', type: 'menu', config: { prompt: 'x', choices: 'not a list' } }], []))).toEqual(['invalid-config@n:config.choices'])
+    expect(problemsOf(flow([{ id: 'n', type: 'menu', config: { prompt: 'x', choices: 'not a list' } }], []))).toEqual([
+      'invalid-config@n:config.choices',
+    ])
   })
 })

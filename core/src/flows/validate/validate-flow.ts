@@ -107,7 +107,12 @@ export function validateFlow(input: unknown, registry: NodeTypeRegistry): Valida
     if (schemaProblems.length) {
       // ports of a node whose config is wrong are unknown: its edges are not checked either
       for (const { where, detail } of schemaProblems) {
-        problems.push({ code: 'invalid-config', nodeId: node.id, path: `config${where ? '.' + where : ''}`, message: `node "${node.id}" (${node.type}): ${where ? where + ' ' : ''}${detail}` })
+        problems.push({
+          code: 'invalid-config',
+          nodeId: node.id,
+          path: `config${where ? '.' + where : ''}`,
+          message: `node "${node.id}" (${node.type}): ${where ? where + ' ' : ''}${detail}`,
+        })
       }
       continue
     }
@@ -115,11 +120,20 @@ export function validateFlow(input: unknown, registry: NodeTypeRegistry): Valida
     for (const field of definition.expressionFields ?? []) {
       for (const { path, value } of valuesAt(node.config, field.path)) {
         // a localized text { en, zh-CN } holds one template per language
-        const texts: Array<[string, unknown]> = field.kind === 'template' && value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value).map(([k, v]) => [`${path}.${k}`, v]) : [[path, value]]
+        const texts: Array<[string, unknown]> =
+          field.kind === 'template' && value && typeof value === 'object' && !Array.isArray(value)
+            ? Object.entries(value).map(([k, v]) => [`${path}.${k}`, v])
+            : [[path, value]]
         for (const [where, text] of texts) {
           if (typeof text !== 'string') continue
           const problem = field.kind === 'expression' ? checkExpression(text) : checkTemplate(text)
-          if (problem) problems.push({ code: 'invalid-expression', nodeId: node.id, path: `config.${where}`, message: `node "${node.id}": ${problem}` })
+          if (problem)
+            problems.push({
+              code: 'invalid-expression',
+              nodeId: node.id,
+              path: `config.${where}`,
+              message: `node "${node.id}": ${problem}`,
+            })
         }
       }
     }

@@ -22,8 +22,26 @@ describe('database scheduler', () => {
   it('takes over a job left running by a crashed process once its lease has expired, not before', async () => {
     const db = await open()
     const ran: string[] = []
-    await db.scheduledJob.create({ data: { id: 'crashed', type: 'work', status: 'running', attempts: 1, runAt: new Date(Date.now() - 5000), lockedUntil: new Date(Date.now() - 1000) } })
-    await db.scheduledJob.create({ data: { id: 'alive', type: 'work', status: 'running', attempts: 1, runAt: new Date(Date.now() - 5000), lockedUntil: new Date(Date.now() + 60_000) } })
+    await db.scheduledJob.create({
+      data: {
+        id: 'crashed',
+        type: 'work',
+        status: 'running',
+        attempts: 1,
+        runAt: new Date(Date.now() - 5000),
+        lockedUntil: new Date(Date.now() - 1000),
+      },
+    })
+    await db.scheduledJob.create({
+      data: {
+        id: 'alive',
+        type: 'work',
+        status: 'running',
+        attempts: 1,
+        runAt: new Date(Date.now() - 5000),
+        lockedUntil: new Date(Date.now() + 60_000),
+      },
+    })
     const scheduler = createDbScheduler(db, () => undefined)
     scheduler.define('work', async (job) => void ran.push(job.id))
     await scheduler.start()

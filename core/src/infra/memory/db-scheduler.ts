@@ -34,7 +34,11 @@ function toRecord(row: Row): JobRecord {
  * timer is armed for the earliest pending job (nothing polls). A job is claimed with a
  * conditional update before it runs, so it never runs twice even if two timers fire at once.
  */
-export function createDbScheduler(db: Db, onError: (error: unknown, job: JobRecord) => void, onFault: (error: unknown) => void = () => undefined): Scheduler {
+export function createDbScheduler(
+  db: Db,
+  onError: (error: unknown, job: JobRecord) => void,
+  onFault: (error: unknown) => void = () => undefined,
+): Scheduler {
   const handlers = new Map<string, JobHandler>()
   const running = new Set<Promise<void>>()
   let timer: NodeJS.Timeout | undefined
@@ -54,9 +58,15 @@ export function createDbScheduler(db: Db, onError: (error: unknown, job: JobReco
     try {
       const [next, lease] = await Promise.all([
         db.scheduledJob.findFirst({ where: { status: 'pending' }, orderBy: { runAt: 'asc' }, select: { runAt: true } }),
-        db.scheduledJob.findFirst({ where: { status: 'running' }, orderBy: { lockedUntil: 'asc' }, select: { lockedUntil: true } }),
+        db.scheduledJob.findFirst({
+          where: { status: 'running' },
+          orderBy: { lockedUntil: 'asc' },
+          select: { lockedUntil: true },
+        }),
       ])
-      const times = [next?.runAt, lease?.lockedUntil].filter((t): t is Date => t instanceof Date).map((t) => t.getTime())
+      const times = [next?.runAt, lease?.lockedUntil]
+        .filter((t): t is Date => t instanceof Date)
+        .map((t) => t.getTime())
       wakeIn(times.length === 0 ? MAX_SLEEP_MS : Math.min(Math.max(0, Math.min(...times) - Date.now()), MAX_SLEEP_MS))
     } catch (error) {
       onFault(error)
@@ -74,10 +84,18 @@ export function createDbScheduler(db: Db, onError: (error: unknown, job: JobReco
       do {
         tickAgain = false
         // take over jobs whose holder stopped renewing its lease (it crashed)
-        await db.scheduledJob.updateMany({ where: { status: 'running', lockedUntil: { lt: new Date() } }, data: { status: 'pending', lockedUntil: null } })
+        await db.scheduledJob.updateMany({
+          where: { status: 'running', lockedUntil: { lt: new Date() } },
+          data: { status: 'pending', lockedUntil: null },
+        })
         if (Date.now() - lastPrune > 3_600_000) {
           lastPrune = Date.now()
-          await db.scheduledJob.deleteMany({ where: { status: { in: ['done', 'cancelled'] }, finishedAt: { lt: new Date(Date.now() - KEEP_FINISHED_MS) } } })
+          await db.scheduledJob.deleteMany({
+            where: {
+              status: { in: ['done', 'cancelled'] },
+              finishedAt: { lt: new Date(Date.now() - KEEP_FINISHED_MS) },
+            },
+          })
         }
         const due = await db.scheduledJob.findMany({
           where: { status: 'pending', runAt: { lte: new Date() } },
@@ -111,7 +129,12 @@ export function createDbScheduler(db: Db, onError: (error: unknown, job: JobReco
   async function execute(job: JobRecord): Promise<void> {
     const handler = handlers.get(job.type)
     const heartbeat = setInterval(() => {
-      db.scheduledJob.updateMany({ where: { id: job.id, status: 'running' }, data: { lockedUntil: new Date(Date.now() + LEASE_MS) } }).catch(onFault)
+      db.scheduledJob
+        .updateMany({
+          where: { id: job.id, status: 'running' },
+          data: { lockedUntil: new Date(Date.now() + LEASE_MS) },
+        })
+        .catch(onFault)
     }, HEARTBEAT_MS)
     try {
       await runHandler(job, handler)

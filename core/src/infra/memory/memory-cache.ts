@@ -20,7 +20,11 @@ export function createMemoryCache(maxEntries = 10_000): Cache {
       // synchronous read-modify-write: atomic within the one process that owns this cache
       const current = lru.get(key)
       const next = (current === undefined ? 0 : Number(JSON.parse(current))) + 1
-      lru.set(key, JSON.stringify(next), current === undefined ? { ttl: ttlMs } : { ttl: lru.getRemainingTTL(key) || ttlMs })
+      lru.set(
+        key,
+        JSON.stringify(next),
+        current === undefined ? { ttl: ttlMs } : { ttl: lru.getRemainingTTL(key) || ttlMs },
+      )
       return next
     },
     async close() {

@@ -17,7 +17,9 @@ export function createRedisCache(redis: Redis, prefix: string): Cache {
       await redis.del(keyOf(key))
     },
     async increment(key, ttlMs) {
-      const [[, count]] = (await redis.multi().incr(keyOf(key)).pexpire(keyOf(key), Math.ceil(ttlMs), 'NX').exec()) as [[unknown, number]]
+      const [[, count]] = (await redis.multi().incr(keyOf(key)).pexpire(keyOf(key), Math.ceil(ttlMs), 'NX').exec()) as [
+        [unknown, number],
+      ]
       return count
     },
     async close() {},
