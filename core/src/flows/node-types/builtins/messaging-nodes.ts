@@ -154,6 +154,20 @@ function pickChoice(config: z.output<typeof menuConfig>, answer: string) {
   })
 }
 
+/** Says the menu prompt (spoken on a call, with the choices as quick replies in a chat) and waits. */
+async function offerChoices(ctx: ExecutionContext<z.output<typeof menuConfig>>, attempts: number): Promise<NodeResult> {
+  const text = await say(ctx, ctx.node.config.prompt)
+  if (ctx.channel === 'voice') {
+    ctx.emit({ kind: 'voice.play', text })
+    ctx.emit({ kind: 'message', text })
+  } else {
+    const replies = await Promise.all(ctx.node.config.choices.map(async (c) => say(ctx, c.label)))
+    ctx.emit({ kind: 'message', text, quickReplies: replies })
+  }
+  const timeoutMs = ctx.node.config.timeout === undefined ? undefined : parseDuration(ctx.node.config.timeout)
+  return { wait: { for: 'input', timeoutMs }, state: { attempts } satisfies AskState }
+}
+
 export const menuNode = defineNodeType({
   type: 'menu',
   title: { en: 'Menu', 'zh-CN': '菜单' },
@@ -169,23 +183,7 @@ export const menuNode = defineNodeType({
     { path: 'prompt', kind: 'template' },
     { path: 'choices.*.label', kind: 'template' },
   ],
-  async execute(ctx) {
-    const text = await say(ctx, ctx.node.config.prompt)
-    if (ctx.channel === 'voice') {
-      ctx.emit({ kind: 'voice.play', text })
-      ctx.emit({ kind: 'message', text })
-    } else {
-      const replies = await Promise.all(ctx.node.config.choices.map(async (c) => say(ctx, c.label)))
-      ctx.emit({ kind: 'message', text, quickReplies: replies })
-    }
-    return {
-      wait: {
-        for: 'input',
-        timeoutMs: ctx.node.config.timeout === undefined ? undefined : parseDuration(ctx.node.config.timeout),
-      },
-      state: { attempts: 0 },
-    }
-  },
+  execute: (ctx) => offerChoices(ctx, 0),
   async resume(ctx, event) {
     if (event.kind === 'timeout') return { next: 'timeout' }
     const attempts = (ctx.state as AskState | undefined)?.attempts ?? 0
@@ -195,21 +193,7 @@ export const menuNode = defineNodeType({
       return { next: choice.key }
     }
     if (attempts >= ctx.node.config.retries) return { next: 'no-match' }
-    // asks again the way execute asked: spoken on a call, with the quick replies in a chat
-    const text = await say(ctx, ctx.node.config.prompt)
-    if (ctx.channel === 'voice') {
-      ctx.emit({ kind: 'voice.play', text })
-      ctx.emit({ kind: 'message', text })
-    } else {
-      const replies = await Promise.all(ctx.node.config.choices.map(async (c) => say(ctx, c.label)))
-      ctx.emit({ kind: 'message', text, quickReplies: replies })
-    }
-    return {
-      wait: {
-        for: 'input',
-        timeoutMs: ctx.node.config.timeout === undefined ? undefined : parseDuration(ctx.node.config.timeout),
-      },
-      state: { attempts: attempts + 1 },
-    }
+    // asks again the way it asked first: spoken on a call, with the quick replies in a chat
+    return offerChoices(ctx, attempts + 1)
   },
 })
