@@ -53,7 +53,6 @@ describe('flow documents and versions', () => {
         'invalid-config@m',
         'unknown-node-type@x',
         'duplicate-edge@start',
-        'unknown-port@m',
         'dangling-edge@c',
         'missing-port@c',
         'unreachable@lonely',

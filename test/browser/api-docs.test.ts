@@ -62,10 +62,12 @@ describe.skipIf(!chromiumInstalled)('API reference in Chromium', () => {
       role: 'admin',
     })
     const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } })
-    await page.goto(`${base}/api/docs#/auth/postApiV1AuthLogin`)
+    await page.goto(`${base}/api/docs`)
     const op = page.locator('#operations-auth-postApiV1AuthLogin')
     await op.locator('.opblock-summary').first().waitFor()
-    if (!(await op.locator('.try-out__btn').isVisible())) await op.locator('.opblock-summary-control').click()
+    // expand it ourselves (a deep link expands asynchronously and a second click would collapse it)
+    await op.locator('.opblock-summary-control').click()
+    await op.locator('.try-out__btn').waitFor()
     await op.locator('.try-out__btn').click()
     await op
       .locator('textarea.body-param__text')
