@@ -97,6 +97,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const audit = createAuditLog(db)
   const auth = createAuthService({
     db,
+    bus: infra.bus,
     scheduler: infra.scheduler,
     cache: infra.cache,
     sessionTtlMs: config.auth.sessionTtl,
@@ -115,6 +116,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     registry: nodeTypes,
     contacts,
     httpAllowedHosts: splitList(config.flows.httpAllowedHosts),
+    sqliteFile: target.provider === 'sqlite' ? target.file : undefined,
     classify: classifyIntent,
     searchKb: searchKnowledgeBase,
   })
@@ -215,6 +217,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       await services.flowTriggers.stop()
       await infra.scheduler.stop()
       await infra.close()
+      services.flowRuntime.close()
       await db.$disconnect()
     },
   }

@@ -1,4 +1,5 @@
-import type { Cache, Scheduler } from '../infra/index.js'
+import { LRUCache } from 'lru-cache'
+import type { Cache, EventBus, Scheduler } from '../infra/index.js'
 import { ErrorCode, userError } from '../errors/index.js'
 import type { Db } from '../storage/index.js'
 import { dummyPasswordHash, verifyPassword } from './password.js'
@@ -40,6 +41,7 @@ const LAST_USED_RESOLUTION_MS = 60_000
 
 export interface AuthServiceDeps {
   db: Db
+  bus: EventBus
   scheduler: Scheduler
   cache: Cache
   sessionTtlMs: number
@@ -48,7 +50,37 @@ export interface AuthServiceDeps {
 
 export type AuthService = ReturnType<typeof createAuthService>
 
-export function createAuthService({ db, scheduler, cache, sessionTtlMs, passwordCost }: AuthServiceDeps) {
+/**
+ * Verified credentials are kept per instance for a few seconds, so an API call does not look its
+ * token up in the database every time. Logout, revocation and ended sessions remove them at once
+ * on every instance (over the event bus); the short lifetime bounds any message lost on the way.
+ */
+const VERIFIED_TTL_MS = 5_000
+const REVOKED_TOPIC = 'auth.credentials-revoked'
+type Forget = { userId?: string; sessionId?: string; tokenId?: string }
+
+export function createAuthService({ db, bus, scheduler, cache, sessionTtlMs, passwordCost }: AuthServiceDeps) {
+  const verified = new LRUCache<string, { credentials: AuthCredentials; expiresAt: number | null }>({
+    max: 10_000,
+    ttl: VERIFIED_TTL_MS,
+  })
+  const forgetHere = (f: Forget) => {
+    for (const [key, entry] of verified.entries()) {
+      const c = entry.credentials
+      if (
+        (f.userId && c.user.id === f.userId) ||
+        (f.sessionId && c.sessionId === f.sessionId) ||
+        (f.tokenId && c.tokenId === f.tokenId)
+      )
+        verified.delete(key)
+    }
+  }
+  const forget = async (f: Forget) => {
+    forgetHere(f)
+    await bus.publish(REVOKED_TOPIC, f)
+  }
+  void bus.subscribe(REVOKED_TOPIC, (event) => forgetHere(event as Forget))
+
   scheduler.define(SESSION_EXPIRED_JOB, async (job) => {
     const { sessionId } = job.payload as { sessionId: string }
     await db.session.deleteMany({ where: { id: sessionId, expiresAt: { lte: new Date(Date.now() + 1000) } } })
@@ -116,16 +148,26 @@ export function createAuthService({ db, scheduler, cache, sessionTtlMs, password
     async logout(credentials: AuthCredentials) {
       if (!credentials.sessionId) return
       await db.session.deleteMany({ where: { id: credentials.sessionId } })
+      await forget({ sessionId: credentials.sessionId })
       await scheduler.cancel(`session-expired:${credentials.sessionId}`)
     },
 
     /** Resolves a session token or API token to credentials; null when unknown, expired or revoked. */
     async authenticate(token: string): Promise<AuthCredentials | null> {
+      const hash = tokenHash(token)
+      const hit = verified.get(hash)
+      if (hit && (hit.expiresAt === null || hit.expiresAt > Date.now())) return hit.credentials
+      const credentials = await this.authenticateInDatabase(token)
+      if (credentials) verified.set(hash, { credentials, expiresAt: credentials.expiresAt?.getTime() ?? null })
+      return credentials
+    },
+
+    async authenticateInDatabase(token: string): Promise<(AuthCredentials & { expiresAt?: Date | null }) | null> {
       const now = new Date()
       if (token.startsWith(SESSION_TOKEN_PREFIX)) {
         const session = await db.session.findUnique({ where: { id: tokenHash(token) }, include: { user: true } })
         if (!session || session.expiresAt <= now || !session.user.active) return null
-        return credentialsFor(toAuthUser(session.user), 'session', session.id)
+        return { ...credentialsFor(toAuthUser(session.user), 'session', session.id), expiresAt: session.expiresAt }
       }
       if (token.startsWith(API_TOKEN_PREFIX)) {
         const apiToken = await db.apiToken.findUnique({
@@ -142,7 +184,7 @@ export function createAuthService({ db, scheduler, cache, sessionTtlMs, password
         if (!apiToken.lastUsedAt || now.getTime() - apiToken.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
           await db.apiToken.update({ where: { id: apiToken.id }, data: { lastUsedAt: now } })
         }
-        return credentialsFor(toAuthUser(apiToken.user), 'api-token', apiToken.id)
+        return { ...credentialsFor(toAuthUser(apiToken.user), 'api-token', apiToken.id), expiresAt: apiToken.expiresAt }
       }
       return null
     },
@@ -172,6 +214,7 @@ export function createAuthService({ db, scheduler, cache, sessionTtlMs, password
         where: { id: tokenId, userId, revokedAt: null },
         data: { revokedAt: new Date() },
       })
+      await forget({ tokenId })
       return result.count === 1
     },
 
@@ -183,6 +226,9 @@ export function createAuthService({ db, scheduler, cache, sessionTtlMs, password
       })
       await db.session.deleteMany({ where: { id: { in: sessions.map((s) => s.id) } } })
       for (const s of sessions) await scheduler.cancel(`session-expired:${s.id}`)
+      // role changes and deactivations end sessions too: cached API-token credentials go as well
+      if (exceptSessionId) for (const s of sessions) await forget({ sessionId: s.id })
+      else await forget({ userId })
     },
   }
 }

@@ -6,6 +6,7 @@ import type { NodeTypeRegistry } from '../node-types/registry.js'
 import { CALLBACK_DUE_JOB, createDbEffects, SURVEY_DUE_JOB, type DbEffectsDeps } from './db-effects.js'
 import { FlowEngine } from './flow-engine.js'
 import { createPrismaRunStore } from './prisma-run-store.js'
+import { createSqliteRunStore } from './sqlite-run-store.js'
 
 export const FLOW_TIMER_JOB = 'flows.timer'
 
@@ -15,6 +16,8 @@ export interface FlowRuntimeDeps {
   registry: NodeTypeRegistry
   contacts: ContactsService
   httpAllowedHosts: string[]
+  /** the SQLite database file, when the database is SQLite */
+  sqliteFile?: string
   classify?: DbEffectsDeps['classify']
   searchKb?: DbEffectsDeps['searchKb']
 }
@@ -25,7 +28,10 @@ export interface FlowRuntimeDeps {
  */
 export function createFlowRuntime(deps: FlowRuntimeDeps) {
   const { db, infra } = deps
-  const store = createPrismaRunStore(db)
+  const prismaStore = createPrismaRunStore(db)
+  // SQLite: turns on prepared statements (the hot path); PostgreSQL: through Prisma
+  const sqliteStore = deps.sqliteFile ? createSqliteRunStore(deps.sqliteFile, prismaStore) : undefined
+  const store = sqliteStore ?? prismaStore
   const timerKey = (runId: string, waitId: string) => `flow-timer:${runId}:${waitId}`
   const engine = new FlowEngine({
     registry: deps.registry,
@@ -77,6 +83,7 @@ export function createFlowRuntime(deps: FlowRuntimeDeps) {
   return {
     engine,
     store,
+    close: () => sqliteStore?.close(),
     /** 404 for a conversation that does not exist (a run refers to it). */
     async assertConversation(conversationId: string) {
       if (!(await db.conversation.findUnique({ where: { id: conversationId }, select: { id: true } }))) {
