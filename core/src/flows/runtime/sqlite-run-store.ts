@@ -5,7 +5,8 @@ import type { LoadedVersion, RunRecord, RunStore, TraceStep } from './run-record
 /**
  * The run store of the hot path on SQLite: prepared statements on its own better-sqlite3
  * connection (WAL lets it share the file with Prisma's), one synchronous transaction per turn.
- * A turn through Prisma's interactive transaction cost ~3 ms here; this costs tens of µs.
+ * A turn through Prisma's interactive transaction cost ~3 ms here; this costs tens of µs plus a
+ * share of one COMMIT (group commit, below).
  * Rows are written exactly as Prisma writes them (ISO dates with +00:00, JSON as text), so the
  * rest of the code reads them through Prisma unchanged. Versions are loaded by the given store.
  */
@@ -34,45 +35,58 @@ export function createSqliteRunStore(
     db.prepare(`INSERT INTO "FlowRunStep" ("id", "runId", "seq", "nodeId", "nodeType", "input", "output", "port", "error", "startedAt", "durationMs")
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 
-  const saveTurn = db.transaction(
-    (run: RunRecord, steps: TraceStep[], eventKey: string | undefined): 'saved' | 'duplicate' => {
-      if (eventKey && selectEvent.get(eventKey)) return 'duplicate'
-      upsertRun.run({
-        id: run.id,
-        flowId: run.flowId,
-        flowVersionId: run.flowVersionId,
-        conversationId: run.conversationId,
-        status: run.status,
-        currentNodeId: run.currentNodeId,
-        variables: json(run.variables),
-        waitingFor: run.waitingFor === null ? null : json(run.waitingFor),
-        callStack: json(run.callStack),
-        stepCount: run.stepCount,
-        trigger: json(run.trigger),
-        lastError: run.lastError,
-        startedAt: date(run.startedAt),
-        updatedAt: date(new Date()),
-        endedAt: date(run.endedAt),
-      })
-      if (eventKey) insertEvent.run(eventKey, run.id, date(new Date()))
-      for (const s of steps) {
-        insertStep.run(
-          randomUUID(),
-          run.id,
-          s.seq,
-          s.nodeId,
-          s.nodeType,
-          json(s.input ?? {}),
-          json(s.output ?? {}),
-          s.port,
-          s.error,
-          date(s.startedAt),
-          s.durationMs,
-        )
+  /** One turn's writes; inside the group transaction it runs as a savepoint of its own. */
+  const writeTurn = db.transaction((run: RunRecord, steps: TraceStep[], eventKey: string | undefined): 'saved' | 'duplicate' => {
+    if (eventKey && selectEvent.get(eventKey)) return 'duplicate'
+    upsertRun.run({
+      id: run.id,
+      flowId: run.flowId,
+      flowVersionId: run.flowVersionId,
+      conversationId: run.conversationId,
+      status: run.status,
+      currentNodeId: run.currentNodeId,
+      variables: json(run.variables),
+      waitingFor: run.waitingFor === null ? null : json(run.waitingFor),
+      callStack: json(run.callStack),
+      stepCount: run.stepCount,
+      trigger: json(run.trigger),
+      lastError: run.lastError,
+      startedAt: date(run.startedAt),
+      updatedAt: date(new Date()),
+      endedAt: date(run.endedAt),
+    })
+    if (eventKey) insertEvent.run(eventKey, run.id, date(new Date()))
+    for (const s of steps) {
+      insertStep.run(randomUUID(), run.id, s.seq, s.nodeId, s.nodeType, json(s.input ?? {}), json(s.output ?? {}), s.port, s.error, date(s.startedAt), s.durationMs)
+    }
+    return 'saved'
+  })
+
+  // Group commit: turns saved in the same tick share one transaction (one COMMIT, the dominant
+  // cost); each turn's promise resolves only after that COMMIT, so every answer is still durable.
+  type Pending = { run: RunRecord; steps: TraceStep[]; eventKey: string | undefined; resolve(r: 'saved' | 'duplicate'): void; reject(e: unknown): void }
+  let queue: Pending[] = []
+  const commitGroup = db.transaction((group: Pending[]) =>
+    group.map((p) => {
+      try {
+        return { p, result: writeTurn(p.run, p.steps, p.eventKey) as 'saved' | 'duplicate' }
+      } catch (error) {
+        return { p, error }
       }
-      return 'saved'
-    },
+    }),
   )
+  function flush() {
+    const group = queue
+    queue = []
+    try {
+      for (const outcome of commitGroup(group)) {
+        if ('error' in outcome) outcome.p.reject(outcome.error)
+        else outcome.p.resolve(outcome.result!)
+      }
+    } catch (error) {
+      for (const p of group) p.reject(error)
+    }
+  }
 
   return {
     loadVersion: (id) => versions.loadVersion(id),
@@ -105,8 +119,12 @@ export function createSqliteRunStore(
         ((selectEvent.get(key) as { runId: string | null } | undefined)?.runId as string | null | undefined) ?? null
       )
     },
-    async saveTurn(run, steps, eventKey) {
-      return saveTurn(run, steps, eventKey)
+    saveTurn(run, steps, eventKey) {
+      return new Promise((resolve, reject) => {
+        if (queue.length === 0) setImmediate(flush)
+        // the run is copied now: the caller's object may change before the group commits
+        queue.push({ run: structuredClone(run), steps, eventKey, resolve, reject })
+      })
     },
     close() {
       db.close()
