@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import Database from 'better-sqlite3'
 import type { LoadedVersion, RunRecord, RunStore, TraceStep } from './run-record.js'
 
@@ -17,6 +16,17 @@ export function createSqliteRunStore(
   const db = new Database(file, { timeout: 10_000 })
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
+  // checkpoint the WAL in batches on a timer instead of inside whichever commit crosses the
+  // threshold (the other connections keep SQLite's default, so the WAL cannot grow unbounded)
+  db.pragma('wal_autocheckpoint = 0')
+  const checkpoints = setInterval(() => {
+    try {
+      db.pragma('wal_checkpoint(PASSIVE)')
+    } catch {
+      // busy: the next tick tries again
+    }
+  }, 1000)
+  checkpoints.unref()
   const date = (d: Date | null) => (d === null ? null : d.toISOString().replace('Z', '+00:00'))
   const json = (v: unknown) => JSON.stringify(v ?? null)
 
@@ -32,39 +42,58 @@ export function createSqliteRunStore(
       "updatedAt" = excluded."updatedAt", "endedAt" = excluded."endedAt"`)
   const insertEvent = db.prepare('INSERT INTO "FlowRunEvent" ("key", "runId", "receivedAt") VALUES (?, ?, ?)')
   const insertStep =
-    db.prepare(`INSERT INTO "FlowRunStep" ("id", "runId", "seq", "nodeId", "nodeType", "input", "output", "port", "error", "startedAt", "durationMs")
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    db.prepare(`INSERT INTO "FlowRunStep" ("runId", "seq", "nodeId", "nodeType", "input", "output", "port", "error", "startedAt", "durationMs")
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 
   /** One turn's writes; inside the group transaction it runs as a savepoint of its own. */
-  const writeTurn = db.transaction((run: RunRecord, steps: TraceStep[], eventKey: string | undefined): 'saved' | 'duplicate' => {
-    if (eventKey && selectEvent.get(eventKey)) return 'duplicate'
-    upsertRun.run({
-      id: run.id,
-      flowId: run.flowId,
-      flowVersionId: run.flowVersionId,
-      conversationId: run.conversationId,
-      status: run.status,
-      currentNodeId: run.currentNodeId,
-      variables: json(run.variables),
-      waitingFor: run.waitingFor === null ? null : json(run.waitingFor),
-      callStack: json(run.callStack),
-      stepCount: run.stepCount,
-      trigger: json(run.trigger),
-      lastError: run.lastError,
-      startedAt: date(run.startedAt),
-      updatedAt: date(new Date()),
-      endedAt: date(run.endedAt),
-    })
-    if (eventKey) insertEvent.run(eventKey, run.id, date(new Date()))
-    for (const s of steps) {
-      insertStep.run(randomUUID(), run.id, s.seq, s.nodeId, s.nodeType, json(s.input ?? {}), json(s.output ?? {}), s.port, s.error, date(s.startedAt), s.durationMs)
-    }
-    return 'saved'
-  })
+  const writeTurn = db.transaction(
+    (run: RunRecord, steps: TraceStep[], eventKey: string | undefined): 'saved' | 'duplicate' => {
+      if (eventKey && selectEvent.get(eventKey)) return 'duplicate'
+      upsertRun.run({
+        id: run.id,
+        flowId: run.flowId,
+        flowVersionId: run.flowVersionId,
+        conversationId: run.conversationId,
+        status: run.status,
+        currentNodeId: run.currentNodeId,
+        variables: json(run.variables),
+        waitingFor: run.waitingFor === null ? null : json(run.waitingFor),
+        callStack: json(run.callStack),
+        stepCount: run.stepCount,
+        trigger: json(run.trigger),
+        lastError: run.lastError,
+        startedAt: date(run.startedAt),
+        updatedAt: date(new Date()),
+        endedAt: date(run.endedAt),
+      })
+      if (eventKey) insertEvent.run(eventKey, run.id, date(new Date()))
+      for (const s of steps) {
+        insertStep.run(
+          run.id,
+          s.seq,
+          s.nodeId,
+          s.nodeType,
+          json(s.input ?? {}),
+          json(s.output ?? {}),
+          s.port,
+          s.error,
+          date(s.startedAt),
+          s.durationMs,
+        )
+      }
+      return 'saved'
+    },
+  )
 
   // Group commit: turns saved in the same tick share one transaction (one COMMIT, the dominant
   // cost); each turn's promise resolves only after that COMMIT, so every answer is still durable.
-  type Pending = { run: RunRecord; steps: TraceStep[]; eventKey: string | undefined; resolve(r: 'saved' | 'duplicate'): void; reject(e: unknown): void }
+  type Pending = {
+    run: RunRecord
+    steps: TraceStep[]
+    eventKey: string | undefined
+    resolve(r: 'saved' | 'duplicate'): void
+    reject(e: unknown): void
+  }
   let queue: Pending[] = []
   const commitGroup = db.transaction((group: Pending[]) =>
     group.map((p) => {
@@ -127,6 +156,7 @@ export function createSqliteRunStore(
       })
     },
     close() {
+      clearInterval(checkpoints)
       db.close()
     },
   }
