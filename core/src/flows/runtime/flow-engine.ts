@@ -283,19 +283,14 @@ export class FlowEngine {
     outputs: FlowOutput[],
     state: unknown,
   ): Promise<ExecutionContext> {
-    let scopeCache: Record<string, unknown> | undefined
-    const scope = async () => {
-      if (!scopeCache) {
+    // built once per node: vars is the run's live object, so assignments are seen at once
+    let scope: Record<string, unknown> | undefined
+    const scopeOf = async () => {
+      if (!scope) {
         const { contact, conversation } = await effects.context()
-        scopeCache = { contact, conversation }
+        scope = { contact, conversation, vars: run.variables, input: run.trigger.input ?? {}, now: this.now().toISOString(), channel: run.trigger.channel }
       }
-      return {
-        ...scopeCache,
-        vars: run.variables,
-        input: run.trigger.input ?? {},
-        now: this.now().toISOString(),
-        channel: run.trigger.channel,
-      }
+      return scope
     }
     return {
       node,
@@ -305,8 +300,8 @@ export class FlowEngine {
       vars: run.variables,
       state,
       input: run.trigger.input,
-      evaluate: async (expression) => evaluateExpression(expression, await scope(), this.clockBindings()),
-      render: async (template) => renderTemplate(template, await scope(), this.clockBindings()),
+      evaluate: async (expression) => evaluateExpression(expression, await scopeOf(), this.clockBindings()),
+      render: async (template) => renderTemplate(template, await scopeOf(), this.clockBindings()),
       emit: (output) => outputs.push(output),
       effects,
     }

@@ -151,8 +151,8 @@ export function createSqliteRunStore(
     saveTurn(run, steps, eventKey) {
       return new Promise((resolve, reject) => {
         if (queue.length === 0) setImmediate(flush)
-        // the run is copied now: the caller's object may change before the group commits
-        queue.push({ run: structuredClone(run), steps, eventKey, resolve, reject })
+        // no copy: the engine holds the run's lock and awaits this commit before touching the run again
+        queue.push({ run, steps, eventKey, resolve, reject })
       })
     },
     close() {
