@@ -59,7 +59,9 @@ export function createBullmqScheduler(
       payload: job.data.payload,
       runAt: new Date(job.data.runAt),
       status,
-      attempts: job.attemptsStarted ?? job.attemptsMade,
+      // a running job counts the attempt under way; otherwise the finished attempts, which BullMQ
+      // updates together with the failure reason (a start counter read mid-pickup would not be)
+      attempts: status === 'running' ? (job.attemptsStarted ?? job.attemptsMade) : job.attemptsMade,
       maxAttempts: job.opts.attempts ?? 1,
       // BullMQ keeps the reason of a failed attempt after a retry succeeded; a done job has no error
       lastError:
@@ -109,8 +111,12 @@ export function createBullmqScheduler(
       return false
     },
     async get(id) {
+      // state first, then the fields: BullMQ records a failed attempt's reason in the same script
+      // that moves the job back to delayed, so "pending after an attempt" always has its error
+      const state = await queue.getJobState(id)
+      if (state === 'unknown') return undefined
       const job = await queue.getJob(id)
-      return job ? toRecord(job) : undefined
+      return job ? toRecord(job, state) : undefined
     },
     async list({ status, type, limit = 100 } = {}) {
       const types = status
