@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3'
 import { PrismaPg } from '@prisma/adapter-pg'
 import type { Config } from '../config/index.js'
+import { gateSqliteConnection } from './sqlite-connection-gate.js'
 import type { PrismaClient as SqliteClient } from '../generated/prisma/sqlite/client.js'
 
 /**
@@ -31,7 +32,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<Db> {
     mkdirSync(dirname(target.file), { recursive: true, mode: 0o700 })
     // each generated client is loaded only when used: the other one costs memory for nothing
     const { PrismaClient } = await import('../generated/prisma/sqlite/client.js')
-    const db = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: target.file, timeout: 10_000 }) })
+    const db = new PrismaClient({
+      adapter: gateSqliteConnection(new PrismaBetterSqlite3({ url: target.file, timeout: 10_000 })),
+    })
     // WAL is set once per file by the migration runner; synchronous=NORMAL is safe in WAL
     // mode against process crashes (kill -9) and much faster than FULL.
     await db.$executeRawUnsafe('PRAGMA synchronous = NORMAL')
