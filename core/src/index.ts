@@ -38,4 +38,4 @@ export { parseKbEntriesFile, buildKbSearchIndex, DEFAULT_KB_THRESHOLD } from './
 export type { KbHit, KbImportResult, KbEntryView, KnowledgeBase } from './kb/index.js'
 export { NodeTypeRegistry, validateFlow, runFlowTests } from './flows/index.js'
 export type { FlowProblem, FlowTestReport, FlowDocument, FlowFile } from './flows/index.js'
-export { flowFileSchema } from './flows/versions/flows-service.js'
+export { flowFileSchema } from './flows/index.js'

@@ -1,15 +1,7 @@
 import type { Command } from 'commander'
-import { createApp, loadConfig, roles, systemActor } from '@switchboard/core'
+import { roles, systemActor } from '@switchboard/core'
+import { withApp } from '../support/with-app.js'
 import { table } from '../support/output.js'
-
-async function withApp<T>(run: (app: Awaited<ReturnType<typeof createApp>>) => Promise<T>): Promise<T> {
-  const app = await createApp(loadConfig({ env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' } }))
-  try {
-    return await run(app)
-  } finally {
-    await app.stop()
-  }
-}
 
 export function registerUser(program: Command): void {
   const user = program.command('user').description('Manage users')

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { parseKbEntriesFile } from '../kb/kb-import-file.js'
-import { parseIntentExamplesFile } from '../nlu/nlu-import-file.js'
+import { parseKbEntriesFile } from '../kb/index.js'
+import { parseIntentExamplesFile } from '../nlu/index.js'
 import type { App } from '../app.js'
 import type { Actor } from '../audit/index.js'
 

@@ -1,4 +1,4 @@
-export { createFlowsService } from './versions/flows-service.js'
+export { createFlowsService, flowFileSchema } from './versions/flows-service.js'
 export type { FlowsService, FlowFile } from './versions/flows-service.js'
 export { createFlowRuntime, FLOW_TIMER_JOB } from './runtime/flow-runtime.js'
 export type { FlowRuntime } from './runtime/flow-runtime.js'

@@ -2,7 +2,7 @@ import type { Request, ResponseToolkit, ServerRoute } from '@hapi/hapi'
 import type { z } from 'zod'
 import type { Actor } from '../audit/index.js'
 import type { AuthCredentials } from '../auth/index.js'
-import type { Role } from '../auth/roles.js'
+import type { Role } from '../auth/index.js'
 import { parseInput } from '../validation/parse-input.js'
 import { clientIp } from './client-ip.js'
 

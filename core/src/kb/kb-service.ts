@@ -2,7 +2,7 @@ import type { Actor, AuditLog } from '../audit/index.js'
 import { ErrorCode, userError } from '../errors/index.js'
 import type { EventBus } from '../infra/index.js'
 import type { Db } from '../storage/index.js'
-import { createIndexCache } from '../text/index-cache.js'
+import { createIndexCache } from '../text/index.js'
 import { parseInput } from '../validation/parse-input.js'
 import {
   createKbEntryInput,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { App } from '../app.js'
 import { systemActor } from '../audit/index.js'
-import { loadDemoData, type DemoSummary } from '../demo/demo-data.js'
+import { loadDemoData, type DemoSummary } from '../demo/index.js'
 
 export interface FirstRunResult {
   /** set only when the admin was created now: the one time its password is shown */

@@ -17,3 +17,4 @@ export {
   type RankedKey,
 } from './phrase-index.js'
 export { serviceLexicon } from './service-lexicon.js'
+export { createIndexCache } from './index-cache.js'

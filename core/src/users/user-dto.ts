@@ -1,8 +1,10 @@
 import { z } from 'zod'
-import { roleSchema } from '../auth/roles.js'
+import { roleSchema } from '../auth/index.js'
 
 export const locales = ['en', 'zh-CN'] as const
 const password = z.string().min(10, 'must be at least 10 characters').max(1024)
+
+export const idParams = z.strictObject({ id: z.string().min(1).max(64) })
 
 export const userDto = z.object({
   id: z.string(),

@@ -1,8 +1,7 @@
 import type { ServerRoute } from '@hapi/hapi'
 import { z } from 'zod'
-import { idParams } from '../auth/auth-dto.js'
 import { defineRoute } from '../http/define-route.js'
-import { createUserInput, listUsersQuery, updateProfileInput, updateUserInput, userDto } from './user-dto.js'
+import { idParams, createUserInput, listUsersQuery, updateProfileInput, updateUserInput, userDto } from './user-dto.js'
 import type { UsersService } from './users-service.js'
 
 const tags = ['users']

@@ -1,5 +1,4 @@
-import { hashPassword, verifyPassword } from '../auth/password.js'
-import type { AuthService } from '../auth/auth-service.js'
+import { hashPassword, verifyPassword, type AuthService } from '../auth/index.js'
 import type { Actor, AuditLog } from '../audit/index.js'
 import { ErrorCode, userError } from '../errors/index.js'
 import { parseInput } from '../validation/parse-input.js'

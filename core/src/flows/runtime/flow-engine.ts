@@ -288,7 +288,14 @@ export class FlowEngine {
     const scopeOf = async () => {
       if (!scope) {
         const { contact, conversation } = await effects.context()
-        scope = { contact, conversation, vars: run.variables, input: run.trigger.input ?? {}, now: this.now().toISOString(), channel: run.trigger.channel }
+        scope = {
+          contact,
+          conversation,
+          vars: run.variables,
+          input: run.trigger.input ?? {},
+          now: this.now().toISOString(),
+          channel: run.trigger.channel,
+        }
       }
       return scope
     }

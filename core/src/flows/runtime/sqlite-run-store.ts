@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import type { LoadedVersion, RunRecord, RunStore, TraceStep } from './run-record.js'
+import type { RunRecord, RunStore, TraceStep } from './run-record.js'
 
 /**
  * The run store of the hot path on SQLite: prepared statements on its own better-sqlite3
@@ -161,5 +161,3 @@ export function createSqliteRunStore(
     },
   }
 }
-
-export type { LoadedVersion }

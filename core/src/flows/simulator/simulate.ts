@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { parseDuration } from '../../config/setting.js'
+import { parseDuration } from '../../config/index.js'
 import { ErrorCode, userError } from '../../errors/index.js'
 import type { FlowDocument, TranscriptStep } from '../document/flow-document.js'
 import type { NodeTypeRegistry } from '../node-types/registry.js'

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { parseDuration } from '../../../config/setting.js'
+import { parseDuration } from '../../../config/index.js'
 import { defineNodeType, duration, localizedText } from '../define-node-type.js'
 import { say } from '../localize.js'
 

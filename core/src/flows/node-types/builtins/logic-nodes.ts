@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import Holidays from 'date-holidays'
 import { DateTime } from 'luxon'
 import { z } from 'zod'
-import { parseDuration } from '../../../config/setting.js'
+import { parseDuration } from '../../../config/index.js'
 import { defineNodeType, duration } from '../define-node-type.js'
 
 const varName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]{0,63}$/)

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { parseDuration } from '../../../config/setting.js'
-import { normalizeEmail, normalizePhone } from '../../../pii/normalize.js'
+import { parseDuration } from '../../../config/index.js'
+import { normalizeEmail, normalizePhone } from '../../../pii/index.js'
 import { defineNodeType, duration, localizedText } from '../define-node-type.js'
 import { say } from '../localize.js'
 import type { ExecutionContext, NodeResult, ResumeEvent } from '../../runtime/execution-context.js'

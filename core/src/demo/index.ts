@@ -1,0 +1,2 @@
+export { loadDemoData } from './demo-data.js'
+export type { DemoSummary } from './demo-data.js'
