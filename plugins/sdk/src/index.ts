@@ -1,10 +1,32 @@
 /**
- * @switchboard/plugin-sdk: the one package a Switchboard plugin imports. It depends on
- * nothing server-side. The manifest schema, capability interfaces and test harness arrive
- * with the plugin platform; this first part is the error contract shared with the core.
+ * @switchboard/plugin-sdk: the one package a Switchboard plugin imports. It depends on nothing
+ * server-side (only zod, for schemas).
+ *
+ * - `@switchboard/plugin-sdk`: `definePlugin`, the manifest schema, capability interfaces.
+ * - `@switchboard/plugin-sdk/runtime`: `defineHandlers` and `pluginError`, for code that runs in the sandbox.
+ * - `@switchboard/plugin-sdk/testing`: `createTestHarness`, to test handlers locally.
  */
+export { z } from 'zod'
 export { isPluginError, pluginError } from './errors.js'
 export type { PluginErrorData } from './errors.js'
+export type { Localized } from './localized.js'
+export { definePlugin } from './definition.js'
+export type {
+  ActionDefinition,
+  ChannelDefinition,
+  NodeDefinition,
+  PanelDefinition,
+  PluginDefinition,
+  PluginKind,
+  PluginLimits,
+  PluginPermissions,
+} from './definition.js'
+export { defineHandlers } from './handlers.js'
+export type { NodeInput, NodeOutput, PluginHandlers } from './handlers.js'
+export type { PluginContext, PluginFetchInit, PluginResponse, WebhookRequest, WebhookResponse } from './context.js'
+export { checkManifest, pluginManifest, toManifest } from './manifest.js'
+export type { ManifestProblem, PluginManifest } from './manifest.js'
+export * from './capabilities/index.js'
 
 /** The plugin contract version; a plugin declares which core versions it supports against it. */
 export const SDK_VERSION = '0.1.0'

@@ -1,0 +1,93 @@
+import type { InboundMessage } from './capabilities/channel.js'
+
+/** What `ctx.fetch` returns: the status, headers and a body read once, whole or in chunks. */
+export interface PluginResponse {
+  status: number
+  ok: boolean
+  /** header names in lower case */
+  headers: Record<string, string>
+  text(): Promise<string>
+  json(): Promise<unknown>
+  /** the body as it arrives (server-sent events, streamed completions) */
+  chunks(): AsyncIterable<string>
+}
+
+export interface PluginFetchInit {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  headers?: Record<string, string>
+  body?: string
+  /** shorter than the host's limit, never longer */
+  timeoutMs?: number
+}
+
+/**
+ * Everything a handler can do beyond computing: each member is a capability the host hands in,
+ * limited to what the plugin's manifest declared. There is no `process`, `require` or network
+ * outside `fetch`.
+ *
+ * @example
+ * ```ts
+ * async getOrder({ orderNumber }, ctx) {
+ *   const response = await ctx.fetch(`${ctx.config.baseUrl}/wp-json/wc/v3/orders/${orderNumber}`)
+ *   if (response.status === 404) return null
+ *   ctx.log.info('order fetched', { orderNumber })
+ *   return toOrder(await response.json())
+ * }
+ * ```
+ */
+export interface PluginContext<Config = Record<string, unknown>, Secrets = Record<string, unknown>> {
+  plugin: { name: string; version: string }
+  /** the configuration the admin saved, defaults applied */
+  config: Config
+  /** this plugin's own secrets, decrypted for the call */
+  secrets: Secrets
+  /** HTTP to the hosts in `permissions.hosts` only; time- and size-limited by the host */
+  fetch(url: string, init?: PluginFetchInit): Promise<PluginResponse>
+  /** a key-value store private to the plugin, within `permissions.storageKb` */
+  kv: {
+    get(key: string): Promise<unknown>
+    set(key: string, value: unknown, options?: { ttlSeconds?: number }): Promise<void>
+    delete(key: string): Promise<void>
+    list(prefix?: string): Promise<string[]>
+  }
+  /** a shared cache of hot results (Redis when configured), namespaced to the plugin */
+  cache: {
+    get(key: string): Promise<unknown>
+    set(key: string, value: unknown, ttlSeconds: number): Promise<void>
+  }
+  log: Record<'debug' | 'info' | 'warn' | 'error', (message: string, fields?: Record<string, unknown>) => void>
+  /** publishes `<plugin>.<topic>` on the bus; the topic must be in `permissions.events.emit` */
+  emit(topic: string, data: unknown): Promise<void>
+  /** channel plugins: hand an inbound message to the host (stored once per channelMessageId) */
+  channel: {
+    receive(channel: string, message: InboundMessage): Promise<{ duplicate: boolean }>
+  }
+  /** hashing the sandbox lacks (signatures of webhooks, API auth) */
+  crypto: {
+    sha1(text: string): Promise<string>
+    sha256(text: string): Promise<string>
+    md5(text: string): Promise<string>
+    hmacSha256(key: string, text: string, encoding?: 'hex' | 'base64'): Promise<string>
+    randomId(): Promise<string>
+  }
+  /** streams partial output to the caller (an agent watching a reply being drafted) */
+  progress(partial: string): void
+}
+
+/** An HTTP request to one of the plugin's webhook routes, as the handler sees it. */
+export interface WebhookRequest {
+  method: 'GET' | 'POST'
+  /** the path after /hooks/<plugin>/<name> */
+  path: string
+  query: Record<string, string>
+  /** header names in lower case */
+  headers: Record<string, string>
+  /** the raw body, as text */
+  body: string
+}
+
+export interface WebhookResponse {
+  status: number
+  headers?: Record<string, string>
+  body?: string
+}
