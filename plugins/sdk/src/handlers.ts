@@ -26,7 +26,8 @@ export interface NodeOutput {
 
 /** The code side of a plugin: one handler per action, node, webhook and event it declared. */
 export interface PluginHandlers<D> {
-  actions: {
+  /** one handler per declared action (a channel plugin may have none) */
+  actions?: {
     [K in keyof ActionsOf<D>]: (
       input: z.output<ActionsOf<D>[K]['input']>,
       ctx: ContextOf<D>,

@@ -67,7 +67,10 @@ export function createTestHarness<D extends PluginDefinition>(options: TestHarne
     )
   const config = definition.config.parse(options.config ?? {}) as Record<string, unknown>
   const secrets = definition.secrets.parse(options.secrets ?? {}) as Record<string, unknown>
-  const kv = new Map<string, unknown>()
+  const kv = new Map<string, { value: unknown; expiresAt: number | null }>()
+  /** the harness's clock; tests move it with `advanceTime` to expire kv values */
+  let offsetMs = 0
+  const now = () => Date.now() + offsetMs
   const cache = new Map<string, unknown>()
   const received: Array<{ channel: string; message: InboundMessage }> = []
   const emitted: Array<{ topic: string; data: unknown }> = []
@@ -109,22 +112,28 @@ export function createTestHarness<D extends PluginDefinition>(options: TestHarne
     },
     kv: {
       async get(key) {
-        return structuredClone(kv.get(key))
+        const entry = kv.get(key)
+        if (!entry || (entry.expiresAt !== null && entry.expiresAt <= now())) return undefined
+        return structuredClone(entry.value)
       },
-      async set(key, value) {
+      async set(key, value, options) {
         if (!definition.permissions.storageKb)
           throw new HarnessCallError(
             'SB_ERR_PLUGIN_STORAGE_QUOTA',
             'no storage declared (permissions.storageKb)',
             false,
           )
-        kv.set(key, structuredClone(value))
+        const ttl = options?.ttlSeconds
+        kv.set(key, { value: structuredClone(value), expiresAt: ttl ? now() + ttl * 1000 : null })
       },
       async delete(key) {
         kv.delete(key)
       },
       async list(prefix = '') {
-        return [...kv.keys()].filter((k) => k.startsWith(prefix)).sort()
+        return [...kv.entries()]
+          .filter(([k, e]) => k.startsWith(prefix) && (e.expiresAt === null || e.expiresAt > now()))
+          .map(([k]) => k)
+          .sort()
       },
     },
     cache: {
@@ -185,7 +194,7 @@ export function createTestHarness<D extends PluginDefinition>(options: TestHarne
   }
 
   const h = handlers as unknown as PluginHandlers<PluginDefinition> & {
-    actions: Record<string, (input: unknown, ctx: PluginContext) => Promise<unknown>>
+    actions?: Record<string, (input: unknown, ctx: PluginContext) => Promise<unknown>>
     nodes?: Record<string, (input: unknown, ctx: PluginContext) => Promise<NodeOutput>>
   }
   return {
@@ -199,7 +208,7 @@ export function createTestHarness<D extends PluginDefinition>(options: TestHarne
     /** calls an action as a flow or the console would, input parsed and output checked */
     async callAction(name: string, input: unknown): Promise<unknown> {
       const action = definition.actions?.[name]
-      const handler = h.actions[name]
+      const handler = h.actions?.[name]
       if (!action || !handler) throw new HarnessCallError('SB_ERR_PLUGIN_ACTION_NOT_FOUND', `no action ${name}`, false)
       const parsedInput = action.input.safeParse(input)
       if (!parsedInput.success)
@@ -250,8 +259,12 @@ export function createTestHarness<D extends PluginDefinition>(options: TestHarne
       if (!h.send) throw new HarnessCallError('SB_ERR_PLUGIN_ACTION_NOT_FOUND', 'the plugin has no send handler', false)
       return guarded(() => h.send!(input, ctx))
     },
-    async healthCheck() {
+    async healthCheck(): Promise<{ ok: boolean; message?: string }> {
       return h.healthCheck ? guarded(() => h.healthCheck!(ctx)) : { ok: true }
+    },
+    /** moves the harness's clock forward (kv expiry) */
+    advanceTime(ms: number) {
+      offsetMs += ms
     },
   }
 }
