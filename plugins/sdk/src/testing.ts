@@ -91,13 +91,24 @@ export function createTestHarness<D extends PluginDefinition>(options: TestHarne
           false,
         )
       fetches.push({ url, init })
+      // failures come out as the host reports them: coded, retryable, with the reason
+      const failed = (error: unknown): never => {
+        const timeout = (error as Error)?.name === 'TimeoutError'
+        throw new HarnessCallError(
+          'SB_ERR_PLUGIN_FETCH_FAILED',
+          timeout ? `${target.host} did not answer in time` : `${target.host}: ${(error as Error)?.message}`,
+          true,
+          { reason: timeout ? 'timeout' : 'network' },
+        )
+      }
       const response = await fetch(url, {
         method: init?.method ?? 'GET',
         headers: init?.headers,
         body: init?.body,
+        redirect: 'manual',
         signal: AbortSignal.timeout(init?.timeoutMs ?? 10_000),
-      })
-      const body = await response.text()
+      }).catch(failed)
+      const body = await response.text().catch(failed)
       const result: PluginResponse = {
         status: response.status,
         ok: response.ok,
