@@ -3,11 +3,20 @@ import type { OutboundMessage } from './capabilities/channel.js'
 import type { PluginContext, WebhookRequest, WebhookResponse } from './context.js'
 import type { ActionDefinition, NodeDefinition } from './definition.js'
 
-type ContextOf<D> = D extends { config: infer C extends z.ZodType; secrets: infer S extends z.ZodType }
+/** The `ctx` type of a plugin's handlers, typed from its definition (`PluginContextOf<typeof definition>`). */
+export type PluginPluginContextOf<D> = D extends {
+  config: infer C extends z.ZodType
+  secrets: infer S extends z.ZodType
+}
   ? PluginContext<z.output<C>, z.output<S>>
   : PluginContext
 type ActionsOf<D> = D extends { actions?: infer A } ? (A extends Record<string, ActionDefinition> ? A : never) : never
 type NodesOf<D> = D extends { nodes?: infer N } ? (N extends Record<string, NodeDefinition> ? N : never) : never
+
+/** The parsed input of one action, e.g. `ActionInputOf<typeof definition, 'getOrder'>`. */
+export type ActionInputOf<D, K extends keyof ActionsOf<D>> = z.output<ActionsOf<D>[K]['input']>
+/** What one action returns (before the host checks it against the output schema). */
+export type ActionOutputOf<D, K extends keyof ActionsOf<D>> = z.input<ActionsOf<D>[K]['output']>
 
 /** What a plugin node's handler receives: its config and the run's variables (read-only copies). */
 export interface NodeInput<Config> {
@@ -30,25 +39,25 @@ export interface PluginHandlers<D> {
   actions?: {
     [K in keyof ActionsOf<D>]: (
       input: z.output<ActionsOf<D>[K]['input']>,
-      ctx: ContextOf<D>,
+      ctx: PluginContextOf<D>,
     ) => Promise<z.input<ActionsOf<D>[K]['output']>>
   }
   nodes?: {
     [K in keyof NodesOf<D>]: (
       input: NodeInput<z.output<NodesOf<D>[K]['config']>>,
-      ctx: ContextOf<D>,
+      ctx: PluginContextOf<D>,
     ) => Promise<NodeOutput>
   }
-  webhooks?: Record<string, (request: WebhookRequest, ctx: ContextOf<D>) => Promise<WebhookResponse>>
+  webhooks?: Record<string, (request: WebhookRequest, ctx: PluginContextOf<D>) => Promise<WebhookResponse>>
   /** channel plugins: deliver a message to the customer */
   send?: (
     input: { channel: string; message: OutboundMessage },
-    ctx: ContextOf<D>,
+    ctx: PluginContextOf<D>,
   ) => Promise<{ channelMessageId: string | null }>
   /** events the plugin receives (`permissions.events.receive`) */
-  events?: Record<string, (data: unknown, ctx: ContextOf<D>) => Promise<void>>
+  events?: Record<string, (data: unknown, ctx: PluginContextOf<D>) => Promise<void>>
   /** checks the saved configuration (e.g. the credentials work); shown in the admin UI */
-  healthCheck?: (ctx: ContextOf<D>) => Promise<{ ok: boolean; message?: string }>
+  healthCheck?: (ctx: PluginContextOf<D>) => Promise<{ ok: boolean; message?: string }>
 }
 
 /**

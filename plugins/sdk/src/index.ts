@@ -22,7 +22,14 @@ export type {
   PluginPermissions,
 } from './definition.js'
 export { defineHandlers } from './handlers.js'
-export type { NodeInput, NodeOutput, PluginHandlers } from './handlers.js'
+export type {
+  ActionInputOf,
+  ActionOutputOf,
+  NodeInput,
+  NodeOutput,
+  PluginContextOf,
+  PluginHandlers,
+} from './handlers.js'
 export type { PluginContext, PluginFetchInit, PluginResponse, WebhookRequest, WebhookResponse } from './context.js'
 export { checkManifest, pluginManifest, toManifest } from './manifest.js'
 export type { ManifestProblem, PluginManifest } from './manifest.js'

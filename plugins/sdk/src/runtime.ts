@@ -5,7 +5,14 @@
 export { isPluginError, pluginError } from './errors.js'
 export type { PluginErrorData } from './errors.js'
 export { defineHandlers } from './handlers.js'
-export type { NodeInput, NodeOutput, PluginHandlers } from './handlers.js'
+export type {
+  ActionInputOf,
+  ActionOutputOf,
+  NodeInput,
+  NodeOutput,
+  PluginContextOf,
+  PluginHandlers,
+} from './handlers.js'
 export type { PluginContext, PluginFetchInit, PluginResponse, WebhookRequest, WebhookResponse } from './context.js'
 export type { InboundMessage, OutboundMessage } from './capabilities/channel.js'
 export type { Order } from './capabilities/erp-orders.js'

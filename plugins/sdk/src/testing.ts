@@ -108,15 +108,25 @@ export function createTestHarness<D extends PluginDefinition>(options: TestHarne
         redirect: 'manual',
         signal: AbortSignal.timeout(init?.timeoutMs ?? 10_000),
       }).catch(failed)
-      const body = await response.text().catch(failed)
+      // the body is read once, whole (text, json) or as it arrives (chunks), as in the sandbox
       const result: PluginResponse = {
         status: response.status,
         ok: response.ok,
         headers: Object.fromEntries(response.headers),
-        text: async () => body,
-        json: async () => JSON.parse(body) as unknown,
+        text: () => response.text().catch(failed),
+        json: async () => JSON.parse(await response.text().catch(failed)) as unknown,
         async *chunks() {
-          yield body
+          if (!response.body) return
+          const decoder = new TextDecoder()
+          const reader = response.body.getReader()
+          for (;;) {
+            const { done, value } = await reader.read().catch(failed)
+            if (done) break
+            const text = decoder.decode(value, { stream: true })
+            if (text) yield text
+          }
+          const rest = decoder.decode()
+          if (rest) yield rest
         },
       }
       return result
@@ -272,6 +282,18 @@ export function createTestHarness<D extends PluginDefinition>(options: TestHarne
     },
     async healthCheck(): Promise<{ ok: boolean; message?: string }> {
       return h.healthCheck ? guarded(() => h.healthCheck!(ctx)) : { ok: true }
+    },
+    /** delivers a bus event the plugin declared in `permissions.events.receive` */
+    async event(topic: string, data: unknown): Promise<void> {
+      if (!(definition.permissions.events?.receive ?? []).includes(topic))
+        throw new HarnessCallError(
+          'SB_ERR_PLUGIN_EVENT_NOT_ALLOWED',
+          `${topic} is not in permissions.events.receive`,
+          false,
+        )
+      const handler = h.events?.[topic]
+      if (!handler) throw new HarnessCallError('SB_ERR_PLUGIN_ACTION_NOT_FOUND', `no handler for event ${topic}`, false)
+      await guarded(() => handler(structuredClone(data), ctx))
     },
     /** moves the harness's clock forward (kv expiry) */
     advanceTime(ms: number) {
