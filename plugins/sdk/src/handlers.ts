@@ -4,7 +4,7 @@ import type { PluginContext, WebhookRequest, WebhookResponse } from './context.j
 import type { ActionDefinition, NodeDefinition } from './definition.js'
 
 /** The `ctx` type of a plugin's handlers, typed from its definition (`PluginContextOf<typeof definition>`). */
-export type PluginPluginContextOf<D> = D extends {
+export type PluginContextOf<D> = D extends {
   config: infer C extends z.ZodType
   secrets: infer S extends z.ZodType
 }
