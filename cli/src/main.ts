@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --no-node-snapshot
 import { Command } from 'commander'
 import { version } from '@switchboard/core'
 import { registerConfig } from './commands/config.js'

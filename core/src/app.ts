@@ -27,6 +27,13 @@ import { createKbService, kbRoutes, type KbService } from './kb/index.js'
 import { createLogger, type Logger } from './logger.js'
 import { createNluService, nluRoutes, type NluService } from './nlu/index.js'
 import { createPiiCipher, type PiiCipher } from './pii/index.js'
+import {
+  createPluginSandboxFactory,
+  createPluginsService,
+  pluginsRoutes,
+  pluginWebhookRoutes,
+  type PluginsService,
+} from './plugins/index.js'
 import { databaseTarget, migrateDatabase, openDatabase, type DatabaseTarget, type Db } from './storage/index.js'
 import { createTeamsService, teamsRoutes, type TeamsService } from './teams/index.js'
 import { createUsersService, usersRoutes, type UsersService } from './users/index.js'
@@ -44,6 +51,7 @@ export interface Services {
   flowRuntime: FlowRuntime
   flowTriggers: FlowTriggers
   nodeTypes: NodeTypeRegistry
+  plugins: PluginsService
 }
 
 export interface App {
@@ -110,6 +118,19 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const classifyIntent = async (text: string) => nlu.classify(text)
   const searchKnowledgeBase = async (text: string, limit: number) => kb.search(text, { limit })
   const nodeTypes = new NodeTypeRegistry()
+  const sandbox = createPluginSandboxFactory()
+  if (!sandbox.factory) logger.warn({ tried: sandbox.unavailable }, 'plugins cannot run: no usable isolated-vm')
+  const plugins = createPluginsService({
+    db,
+    infra,
+    audit,
+    pii,
+    logger,
+    nodeTypes,
+    settings: config.plugins,
+    createSandbox: sandbox.factory,
+    sandboxUnavailable: sandbox.unavailable,
+  })
   const flowRuntime = createFlowRuntime({
     db,
     infra,
@@ -119,6 +140,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     sqliteFile: target.provider === 'sqlite' ? target.file : undefined,
     classify: classifyIntent,
     searchKb: searchKnowledgeBase,
+    pluginAction: (ref, input) => plugins.callAction(ref, input),
   })
   const simulator = {
     registry: nodeTypes,
@@ -135,6 +157,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     kb,
     contacts,
     nodeTypes,
+    plugins,
     flows: createFlowsService({ db, audit, registry: nodeTypes }),
     flowRuntime,
     flowTriggers: createFlowTriggers({ db, infra, engine: flowRuntime.engine, audit }),
@@ -187,6 +210,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     ...nluRoutes(services.nlu),
     ...kbRoutes(services.kb),
     ...flowsRoutes(services.flows, services.flowRuntime, services.flowTriggers, services.nodeTypes, simulator),
+    ...pluginsRoutes(plugins),
+    ...pluginWebhookRoutes(plugins),
     ...jobsRoutes(infra.scheduler, audit),
     ...auditRoutes(audit),
   ])
@@ -205,6 +230,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     services,
     server,
     async start() {
+      await services.plugins.start()
       await infra.scheduler.start()
       await services.flowTriggers.start()
       await server.start()
@@ -216,6 +242,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       await server.stop({ timeout: config.server.shutdownTimeout })
       await services.flowTriggers.stop()
       await infra.scheduler.stop()
+      await services.plugins.stop()
       await infra.close()
       services.flowRuntime.close()
       await db.$disconnect()

@@ -39,3 +39,5 @@ export type { KbHit, KbImportResult, KbEntryView, KnowledgeBase } from './kb/ind
 export { NodeTypeRegistry, validateFlow, runFlowTests } from './flows/index.js'
 export type { FlowProblem, FlowTestReport, FlowDocument, FlowFile } from './flows/index.js'
 export { flowFileSchema } from './flows/index.js'
+export { createPluginSandbox, readPluginFolder, sandboxEngineInfo } from './plugins/index.js'
+export type { PluginsService, PluginStatus, PluginPackage } from './plugins/index.js'

@@ -154,6 +154,46 @@ export const flowsSettings = {
   }),
 }
 
+/** Plugins and their sandbox. A plugin may ask for less; it never gets more. */
+export const pluginsSettings = {
+  enabled: setting({
+    env: 'SWITCHBOARD_PLUGINS',
+    doc: 'Run plugins. Off: installed plugins stay installed but none is loaded (flows calling them take their error port).',
+    default: true,
+    ...parse.boolean(),
+  }),
+  memoryMb: setting({
+    env: 'SWITCHBOARD_PLUGINS_MEMORY_MB',
+    doc: "Each plugin's sandbox heap limit in MB (the most a plugin's `limits.memoryMb` may ask for).",
+    default: 64,
+    ...parse.int(8, 1024),
+  }),
+  cpuMs: setting({
+    env: 'SWITCHBOARD_PLUGINS_CPU',
+    doc: 'CPU time one call into a plugin may use.',
+    default: 1000,
+    ...parse.duration(1),
+  }),
+  timeout: setting({
+    env: 'SWITCHBOARD_PLUGINS_TIMEOUT',
+    doc: 'Wall-clock time one call into a plugin may take, its HTTP requests included.',
+    default: 15_000,
+    ...parse.duration(10),
+  }),
+  fetchMaxBytes: setting({
+    env: 'SWITCHBOARD_PLUGINS_FETCH_MAX_BYTES',
+    doc: 'Largest HTTP response body a plugin may read, in bytes.',
+    default: 5 * 1024 * 1024,
+    ...parse.int(1024, 100 * 1024 * 1024),
+  }),
+  failureThreshold: setting({
+    env: 'SWITCHBOARD_PLUGINS_FAILURE_THRESHOLD',
+    doc: "Failures of a plugin's own making (throws, timeouts, memory, bad output) within a minute that open its circuit breaker; after three openings in a row the plugin is disabled until an admin enables it.",
+    default: 5,
+    ...parse.int(1, 1000),
+  }),
+}
+
 /** First start. */
 export const setupSettings = {
   demo: setting({
@@ -173,5 +213,6 @@ export const sections = {
   auth: authSettings,
   pii: piiSettings,
   flows: flowsSettings,
+  plugins: pluginsSettings,
   setup: setupSettings,
 }

@@ -35,6 +35,8 @@ export interface RouteDefinition<P, Q, B> {
   response?: z.ZodType
   /** the success status; 204 when the handler returns nothing */
   status?: 200 | 201 | 202
+  /** take the body unparsed, as a Buffer (an uploaded file), instead of JSON checked by `payload` */
+  rawPayload?: { maxBytes: number }
   handler(ctx: RouteContext<P, Q, B>): Promise<unknown>
 }
 
@@ -76,10 +78,23 @@ export function defineRoute<P = Record<string, never>, Q = Record<string, never>
     options: {
       auth: authOption(def.access),
       plugins: { switchboard: meta },
+      ...(def.rawPayload
+        ? {
+            payload: {
+              parse: false,
+              output: 'data' as const,
+              maxBytes: def.rawPayload.maxBytes,
+            },
+          }
+        : {}),
       handler: async (request, h) => {
         const params = parsePart('path parameters', def.params, request.params) as P
         const query = parsePart('query', def.query, request.query) as Q
-        const payload = parsePart('payload', def.payload, request.payload ?? (def.payload ? {} : undefined)) as B
+        const payload = (
+          def.rawPayload
+            ? request.payload
+            : parsePart('payload', def.payload, request.payload ?? (def.payload ? {} : undefined))
+        ) as B
         const credentials = (request.auth.isAuthenticated ? request.auth.credentials : null) as AuthCredentials | null
         const actor: Actor = {
           userId: credentials?.user.id ?? null,

@@ -72,6 +72,12 @@ export class NodeTypeRegistry {
     this.types.set(definition.type, definition)
   }
 
+  /** Plugins' node types come and go as plugins are enabled and disabled. */
+  unregister(type: string): void {
+    if (builtinNodeTypes.some((d) => d.type === type)) throw new Error(`node type "${type}" is built in`)
+    this.types.delete(type)
+  }
+
   get(type: string): NodeTypeDefinition | undefined {
     return this.types.get(type)
   }

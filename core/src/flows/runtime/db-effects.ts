@@ -16,7 +16,7 @@ export interface DbEffectsDeps {
   httpAllowedHosts: string[]
   classify?: FlowEffects['classifyIntent']
   searchKb?: FlowEffects['searchKnowledgeBase']
-  /** plugin actions arrive with the plugin platform */
+  /** plugin actions (`erp.getOrder`, `plugin.action`), run in the plugin sandbox */
   pluginAction?: FlowEffects['callPluginAction']
 }
 

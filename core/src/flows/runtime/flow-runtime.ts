@@ -20,6 +20,7 @@ export interface FlowRuntimeDeps {
   sqliteFile?: string
   classify?: DbEffectsDeps['classify']
   searchKb?: DbEffectsDeps['searchKb']
+  pluginAction?: DbEffectsDeps['pluginAction']
 }
 
 /**
@@ -47,6 +48,7 @@ export function createFlowRuntime(deps: FlowRuntimeDeps) {
           httpAllowedHosts: deps.httpAllowedHosts,
           classify: deps.classify,
           searchKb: deps.searchKb,
+          pluginAction: deps.pluginAction,
         },
         run,
       ),

@@ -1,0 +1,8 @@
+export { createPluginsService } from './plugins-service.js'
+export type { PluginsService, PluginStatus, PluginsSettings } from './plugins-service.js'
+export { pluginsRoutes, pluginWebhookRoutes } from './plugins-routes.js'
+export { readPluginFolder, readPluginTarball, checkInstallable } from './plugin-package.js'
+export type { PluginPackage } from './plugin-package.js'
+export { createPluginSandbox, sandboxEngineInfo } from './sandbox/index.js'
+export { createPluginSandboxFactory } from './sandbox-factory.js'
+export type { PluginSandbox, SandboxResult } from './sandbox/index.js'

@@ -1,0 +1,56 @@
+import { z } from 'zod'
+
+const localized = z.object({ en: z.string(), 'zh-CN': z.string() })
+
+export const pluginStatusDto = z.object({
+  name: z.string(),
+  version: z.string(),
+  title: localized,
+  description: localized,
+  kinds: z.array(z.string()),
+  enabled: z.boolean(),
+  disabledReason: z.string().nullable().describe('admin | circuit-open | config-invalid'),
+  implements: z.array(z.string()),
+  actions: z.array(z.string()),
+  calls: z.number().describe('calls on this instance since it started'),
+  failures: z.number().describe("failures of the plugin's own making on this instance"),
+  circuit: z.enum(['closed', 'open', 'half-open']),
+  icon: z.string().describe('a data: URL'),
+  installedAt: z.string(),
+  updatedAt: z.string(),
+})
+
+export const pluginDetailDto = pluginStatusDto.extend({
+  manifest: z.record(z.string(), z.unknown()),
+  readme: z.string(),
+  config: z.record(z.string(), z.unknown()),
+  secretsSet: z.array(z.string()).describe('the secret fields that have a value; values are never returned'),
+  previousVersion: z.string().nullable(),
+  sandbox: z.record(z.string(), z.unknown()).nullable(),
+})
+
+export const pluginNameParams = z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9-]{1,49}$/) })
+
+export const configureInput = z.strictObject({
+  config: z.record(z.string(), z.unknown()).optional(),
+  secrets: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('merged over the stored secrets; a field set to null is removed'),
+})
+
+export const installQuery = z.strictObject({
+  upgrade: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+})
+
+export const callActionInput = z.strictObject({ input: z.record(z.string(), z.unknown()).default({}) })
+
+export const logEntryDto = z.object({
+  at: z.string(),
+  level: z.enum(['debug', 'info', 'warn', 'error']),
+  message: z.string(),
+  fields: z.record(z.string(), z.unknown()).optional(),
+})
