@@ -91,7 +91,21 @@ export interface PluginsServiceDeps {
 export function createPluginsService(deps: PluginsServiceDeps) {
   const { db, infra, audit, pii, logger, nodeTypes, settings } = deps
   const loaded = new Map<string, LoadedPlugin>()
-  const ajv = new Ajv2020({ allErrors: true, strict: false, useDefaults: true })
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: false,
+    useDefaults: true,
+    // formats zod writes into plugin schemas; starts_with & co. come with a pattern that does the check
+    formats: {
+      uri: (value: string) => URL.canParse(value),
+      email: /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
+      'date-time': (value: string) => !Number.isNaN(Date.parse(value)),
+      uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+      starts_with: true,
+      ends_with: true,
+      includes: true,
+    },
+  })
   const registeredTypes = new Set<string>()
   let busUnsubscribe: (() => Promise<void>) | null = null
 

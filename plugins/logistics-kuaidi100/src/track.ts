@@ -1,5 +1,6 @@
 import type { Tracking } from '@switchboard/plugin-sdk/runtime'
 import type { Kuaidi100Context, TrackInput } from './context.js'
+import { carrierCode } from './carrier-code.js'
 import { detectCarrier } from './detect-carrier.js'
 import { isFinal } from './parcel-state.js'
 import { queryTracking } from './query-tracking.js'
@@ -32,7 +33,7 @@ function cacheSecondsFor(ctx: Kuaidi100Context, tracking: Tracking | null): numb
 export async function track(ctx: Kuaidi100Context, input: TrackInput): Promise<Tracking | null> {
   const waybill = input.waybill.replace(/\s+/g, '')
   if (!/^[A-Za-z0-9-]{6,32}$/.test(waybill)) return null
-  const carrier = input.carrier?.trim().toLowerCase() || (await detectCarrier(ctx, waybill))
+  const carrier = carrierCode(input.carrier) ?? (await detectCarrier(ctx, waybill))
   if (!carrier) return null
   const cacheKey = `track:${carrier}:${waybill}`
   const cached = await ctx.cache.get(cacheKey)

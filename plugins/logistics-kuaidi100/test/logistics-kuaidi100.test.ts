@@ -287,3 +287,17 @@ describe('logistics-kuaidi100', () => {
     })
   })
 })
+
+describe('carrier names as shops write them', () => {
+  it('maps common Chinese and English names to Kuaidi100 codes, and leaves unknown names to detection', async () => {
+    const { carrierCode } = await import('../src/carrier-code.js')
+    expect(carrierCode('顺丰速运')).toBe('shunfeng')
+    expect(carrierCode('SF Express')).toBe('shunfeng')
+    expect(carrierCode('中通快递')).toBe('zhongtong')
+    expect(carrierCode('JD')).toBe('jd')
+    expect(carrierCode('yuantong')).toBe('yuantong')
+    expect(carrierCode('某某物流')).toBeNull()
+    expect(carrierCode('')).toBeNull()
+    expect(carrierCode(undefined)).toBeNull()
+  })
+})

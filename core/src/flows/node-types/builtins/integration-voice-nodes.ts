@@ -67,8 +67,11 @@ export const pluginActionNode = defineNodeType({
   expressionFields: [{ path: 'input.*', kind: 'expression' }],
   async execute(ctx) {
     const input: Record<string, unknown> = {}
-    for (const [field, expression] of Object.entries(ctx.node.config.input))
-      input[field] = await ctx.evaluate(expression)
+    for (const [field, expression] of Object.entries(ctx.node.config.input)) {
+      // a field whose expression finds nothing (an optional phone) is left out, not sent as null
+      const value = await ctx.evaluate(expression)
+      if (value !== undefined) input[field] = value
+    }
     try {
       ctx.vars[ctx.node.config.variable] = await ctx.effects.callPluginAction(ctx.node.config.action, input)
       return { next: 'ok' }
