@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parseKbEntriesFile } from '../kb/index.js'
+import { readPluginFolder } from '../plugins/index.js'
 import { parseIntentExamplesFile } from '../nlu/index.js'
 import type { App } from '../app.js'
 import type { Actor } from '../audit/index.js'
@@ -271,6 +272,8 @@ export async function loadDemoData(app: App, actor: Actor): Promise<DemoSummary>
   })
 
   await loadExampleBrain(app, actor)
+  await loadBundledPlugins(app, actor)
+  await loadExampleFlows(app, actor)
   return { password, users: people.map((p) => ({ email: p.email, role: p.role })) }
 }
 
@@ -282,4 +285,30 @@ async function loadExampleBrain(app: App, actor: Actor) {
   if (existsSync(intents))
     await app.services.nlu.importExamples(actor, parseIntentExamplesFile(readFileSync(intents, 'utf8'), intents))
   if (existsSync(faq)) await app.services.kb.importEntries(actor, parseKbEntriesFile(readFileSync(faq, 'utf8'), faq))
+}
+
+/**
+ * The first-party plugins built in this checkout (their dist folders): the demo shop runs at once
+ * (sample orders for the order-status bot); the others are installed, waiting for an admin to
+ * configure and enable them.
+ */
+async function loadBundledPlugins(app: App, actor: Actor) {
+  const plugins = fileURLToPath(new URL('../../../plugins/', import.meta.url))
+  if (!existsSync(plugins) || !app.config.plugins.enabled) return
+  for (const name of readdirSync(plugins).sort()) {
+    if (!existsSync(`${plugins}${name}/dist/manifest.json`)) continue
+    try {
+      const status = await app.services.plugins.install({ package: readPluginFolder(`${plugins}${name}`) }, { actor })
+      if (status.enabled && name !== 'demo-shop') await app.services.plugins.setEnabled(name, false, actor)
+    } catch (error) {
+      app.logger.warn({ plugin: name, err: error }, 'demo: a bundled plugin could not be installed')
+    }
+  }
+}
+
+/** The order-status bot, published: with the demo shop it answers "where is order 2026111812345?". */
+async function loadExampleFlows(app: App, actor: Actor) {
+  const file = fileURLToPath(new URL('../../../examples/flows/order-status.json', import.meta.url))
+  if (!existsSync(file)) return
+  await app.services.flows.importFile(actor, JSON.parse(readFileSync(file, 'utf8')), { publish: true })
 }

@@ -39,8 +39,11 @@ function hostAllowed(definition: PluginDefinition, config: Record<string, unknow
         /* not a URL: matches nothing */
       }
     } else if (pattern.startsWith('*.')) {
-      if (url.hostname.endsWith(pattern.slice(1))) return true
-    } else if (pattern === url.host || pattern === url.hostname) return true
+      if (url.hostname.endsWith(pattern.slice(1)) && url.port === '') return true
+    } else if (pattern.includes(':') ? pattern === url.host : pattern === url.hostname && url.port === '') {
+      // as in the host: a bare name allows the default port only
+      return true
+    }
   }
   return false
 }

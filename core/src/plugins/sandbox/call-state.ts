@@ -18,6 +18,7 @@ export interface CallState {
   cpuExceeded: boolean
 }
 
+/** The host's record of a call that is starting. */
 export function createCallState(id: number, invocation: SandboxInvocation): CallState {
   return {
     id,

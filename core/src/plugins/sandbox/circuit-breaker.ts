@@ -14,6 +14,7 @@ export interface CircuitBreakerOptions {
   now?: () => number
 }
 
+/** `half-open`: the cool-down is over and the next call may try. */
 export type CircuitState = 'closed' | 'open' | 'half-open'
 
 /** Failures that are the plugin's own fault: what a circuit breaker should count. */

@@ -17,6 +17,7 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
+/** The failure of a call stopped by one of its time limits (its isolate is disposed with it). */
 export function timeoutResult(name: string, limit: 'timeoutMs' | 'cpuMs', limits: SandboxLimits): SandboxResult {
   const text =
     limit === 'timeoutMs' ? `took longer than ${limits.timeoutMs} ms` : `used more than ${limits.cpuMs} ms of CPU time`

@@ -32,6 +32,7 @@ function parseArgs(argsJson: unknown): unknown[] {
   return args
 }
 
+/** The bridge for one sandbox: looks up the call by its id, runs the operation, answers JSON. */
 export function createHostBridge(
   calls: ReadonlyMap<number, CallState>,
   operations: Record<string, HostOperation>,

@@ -13,6 +13,7 @@ export interface HostFetchRequest {
   timeoutMs?: number
 }
 
+/** What bounds one plugin fetch: the declared hosts, the call's config, the time and size limits. */
 export interface HostFetchPolicy {
   hosts: HostPolicy
   /** the configuration of the call, for `config:<field>` hosts */

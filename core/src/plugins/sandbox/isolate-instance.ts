@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../errors/index.js'
 import type { HostBridge } from './host-bridge.js'
 import { ISOLATE_BOOTSTRAP } from './isolate-bootstrap.js'
-import type { IsolatedVm, IvmContext, IvmIsolate, IvmReference } from './isolated-vm-api.js'
+import type { IsolatedVm, IvmIsolate, IvmReference } from './isolated-vm-api.js'
 import { sandboxFault } from './sandbox-errors.js'
 
 /** The handlers a bundle defined, read once when it loads. */
@@ -44,6 +44,22 @@ export interface IsolateInstanceOptions {
   bridge: HostBridge
 }
 
+const names = (value: unknown): string[] =>
+  Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : []
+
+/** The handler list as the isolate reported it, checked like anything else that comes out of it. */
+function readInventory(listed: unknown): HandlerInventory {
+  const raw = JSON.parse(String(listed)) as Record<string, unknown>
+  return {
+    actions: names(raw.actions),
+    nodes: names(raw.nodes),
+    webhooks: names(raw.webhooks),
+    events: names(raw.events),
+    send: raw.send === true,
+    healthCheck: raw.healthCheck === true,
+  }
+}
+
 function loadFailure(name: string, error: unknown, isolate: IvmIsolate) {
   const message = error instanceof Error ? error.message : String(error)
   if (/memory limit/i.test(message) || (isolate.isDisposed && !/timed out/i.test(message)))
@@ -74,12 +90,11 @@ export async function createIsolateInstance(options: IsolateInstanceOptions): Pr
   })
   let lastCpu = 0n
   let released = false
-  let context: IvmContext | undefined
   let dispatchRef: IvmReference
   let inventory: HandlerInventory
   const bridgeRef = new ivm.Reference(options.bridge.call)
   try {
-    context = await isolate.createContext()
+    const context = await isolate.createContext()
     const api = (await context.evalClosure(
       ISOLATE_BOOTSTRAP,
       [
@@ -95,7 +110,7 @@ export async function createIsolateInstance(options: IsolateInstanceOptions): Pr
     await script.run(context, { timeout: options.loadTimeoutMs })
     script.release()
     const listed = await install.apply(undefined, [], { timeout: options.loadTimeoutMs, result: { copy: true } })
-    inventory = JSON.parse(String(listed)) as HandlerInventory
+    inventory = readInventory(listed)
     install.release()
     api.release()
   } catch (error) {

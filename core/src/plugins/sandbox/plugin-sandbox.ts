@@ -48,6 +48,7 @@ export interface SandboxError {
   details?: unknown
 }
 
+/** What a call gave: its value (plain JSON data), or the failure as data. */
 export type SandboxResult = { ok: true; value: unknown } | { ok: false; error: SandboxError }
 
 /** Counters of one sandbox since it was created. */
@@ -101,6 +102,7 @@ export interface HostCapabilities {
   receive(channel: string, message: unknown): Promise<{ duplicate: boolean }>
 }
 
+/** What `createPluginSandbox` needs: the plugin's identity, its bundle, and what it was granted. */
 export interface CreatePluginSandboxOptions {
   name: string
   version: string
