@@ -21,7 +21,11 @@ export const parcelStates = [
  *   lastEvent: { time: '2026-11-20T08:00:00+08:00', location: '杭州', text: '快件已到达杭州转运中心' }, events: [] }
  * ```
  */
-export const trackingEvent = z.object({ time: z.string(), location: z.string().optional(), text: z.string() })
+export const trackingEvent = z.object({
+  time: z.string().describe('ISO 8601 with the offset, e.g. 2026-11-19T08:12:00+08:00'),
+  location: z.string().optional(),
+  text: z.string(),
+})
 export const tracking = z.object({
   waybill: z.string(),
   carrier: z.string(),
