@@ -9,6 +9,8 @@ import { registerKb } from './commands/kb.js'
 import { registerMigrate } from './commands/migrate.js'
 import { registerNlu } from './commands/nlu.js'
 import { registerPii } from './commands/pii.js'
+import { registerPlugin } from './commands/plugin/plugin.js'
+import { registerPluginLifecycle } from './commands/plugin/lifecycle.js'
 import { registerStart } from './commands/start.js'
 import { registerUser } from './commands/user.js'
 import { reportError } from './support/output.js'
@@ -31,6 +33,8 @@ registerConfig(program)
 registerNlu(program)
 registerKb(program)
 registerFlow(program)
+registerPlugin(program)
+registerPluginLifecycle(program)
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.exitCode = reportError(error)

@@ -43,20 +43,23 @@ export const secrets = z.object({
 
 const identifiers = {
   phone: z.string().max(32).optional().describe('phone number, as the customer reached you (E.164 when known)'),
-  email: z.string().max(200).optional(),
+  email: z.string().max(200).optional().describe('email address'),
   externalId: z.string().max(100).optional().describe('the id your CRM gave the customer'),
 }
 
 /** A resolved conversation, as recorded in the CRM. */
 export const interaction = z.object({
-  conversationId: z.string().min(1).max(100),
+  conversationId: z.string().min(1).max(100).describe("Switchboard's id of the conversation"),
   contact: z.object(identifiers).describe('who the conversation was with; at least one identifier'),
   channel: z.string().max(50).optional().describe('e.g. webchat, voice, wechat'),
-  startedAt: z.iso.datetime({ offset: true }).optional(),
-  resolvedAt: z.iso.datetime({ offset: true }),
-  agent: z.object({ id: z.string().max(100), name: z.string().max(200).optional() }).optional(),
-  summary: z.string().max(4000).optional(),
-  tags: z.array(z.string().max(100)).max(50).default([]),
+  startedAt: z.iso.datetime({ offset: true }).optional().describe('when the customer first wrote or called'),
+  resolvedAt: z.iso.datetime({ offset: true }).describe('when it was resolved'),
+  agent: z
+    .object({ id: z.string().max(100), name: z.string().max(200).optional() })
+    .optional()
+    .describe('the agent who resolved it'),
+  summary: z.string().max(4000).optional().describe('what it was about and how it ended'),
+  tags: z.array(z.string().max(100)).max(50).default([]).describe("the conversation's tags"),
 })
 
 const label = (en: string, zh: string) => ({ en, 'zh-CN': zh })
@@ -99,12 +102,14 @@ export default definePlugin({
         '根据客户的电话或邮箱加载会话旁显示的 CRM 资料。',
       ),
       input: z.object({
-        contact: z.object({
-          phone: z.string().max(32).optional(),
-          email: z.string().max(200).optional(),
-          name: z.string().max(200).optional(),
-          attributes: z.record(z.string(), z.unknown()),
-        }),
+        contact: z
+          .object({
+            phone: z.string().max(32).optional().describe('phone number'),
+            email: z.string().max(200).optional().describe('email address'),
+            name: z.string().max(200).optional().describe('name'),
+            attributes: z.record(z.string(), z.unknown()).describe("the contact's custom attributes"),
+          })
+          .describe('the contact on screen (the console fills it in)'),
       }),
       output: crmContact.nullable(),
       cacheSeconds: 60,

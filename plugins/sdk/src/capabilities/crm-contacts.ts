@@ -26,9 +26,9 @@ export const crmContacts = {
   methods: {
     lookupContact: {
       input: z.object({
-        phone: z.string().max(32).optional(),
-        email: z.string().max(200).optional(),
-        externalId: z.string().max(100).optional(),
+        phone: z.string().max(32).optional().describe("the customer's phone number, any format"),
+        email: z.string().max(200).optional().describe("the customer's email address"),
+        externalId: z.string().max(100).optional().describe("the customer's id in the CRM"),
       }),
       output: crmContact.nullable(),
     },

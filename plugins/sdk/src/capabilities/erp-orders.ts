@@ -46,14 +46,14 @@ export const erpOrders = {
   title: { en: 'Orders (ERP / shop)', 'zh-CN': '订单（ERP/商城）' },
   methods: {
     getOrder: {
-      input: z.object({ orderNumber: z.string().min(1).max(64) }),
+      input: z.object({ orderNumber: z.string().min(1).max(64).describe('the order number the customer sees') }),
       output: order.nullable(),
     },
     findOrders: {
       input: z.object({
-        phone: z.string().max(32).optional(),
-        email: z.string().max(200).optional(),
-        limit: z.number().int().min(1).max(50).default(5),
+        phone: z.string().max(32).optional().describe("the customer's phone number, any format"),
+        email: z.string().max(200).optional().describe("the customer's email address"),
+        limit: z.number().int().min(1).max(50).default(5).describe('at most this many orders, newest first'),
       }),
       output: z.array(order),
     },

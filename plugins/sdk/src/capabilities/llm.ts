@@ -23,15 +23,15 @@ export const llm = {
   methods: {
     complete: {
       input: z.object({
-        messages: z.array(chatMessage).min(1).max(100),
-        temperature: z.number().min(0).max(2).optional(),
-        maxTokens: z.number().int().min(1).max(8192).optional(),
+        messages: z.array(chatMessage).min(1).max(100).describe('the chat so far: system, user and assistant turns'),
+        temperature: z.number().min(0).max(2).optional().describe('0 is steady, higher is more varied'),
+        maxTokens: z.number().int().min(1).max(8192).optional().describe('longest answer, in tokens'),
       }),
       output: z.object({ text: z.string(), model: z.string().optional() }),
     },
     classifyIntent: {
       input: z.object({
-        text: z.string().max(4000),
+        text: z.string().max(4000).describe("the customer's message"),
         intents: z
           .array(z.object({ name: z.string(), description: z.string().optional() }))
           .min(1)
@@ -41,26 +41,32 @@ export const llm = {
     },
     answer: {
       input: z.object({
-        question: z.string().max(4000),
-        passages: z.array(z.object({ id: z.string(), text: z.string() })).max(20),
-        language: z.enum(['en', 'zh-CN']).optional(),
+        question: z.string().max(4000).describe("the customer's question"),
+        passages: z
+          .array(z.object({ id: z.string(), text: z.string() }))
+          .max(20)
+          .describe('knowledge-base passages the answer may use'),
+        language: z.enum(['en', 'zh-CN']).optional().describe('the language to answer in'),
       }),
       output: z.object({ answer: z.string().nullable(), citations: z.array(z.string()) }),
     },
     draftReply: {
       input: z.object({
         transcript,
-        guidance: z.string().max(2000).optional(),
-        language: z.enum(['en', 'zh-CN']).optional(),
+        guidance: z.string().max(2000).optional().describe('what the agent wants the reply to say'),
+        language: z.enum(['en', 'zh-CN']).optional().describe('the language to answer in'),
       }),
       output: z.object({ text: z.string() }),
     },
     summarize: {
-      input: z.object({ transcript, language: z.enum(['en', 'zh-CN']).optional() }),
+      input: z.object({
+        transcript,
+        language: z.enum(['en', 'zh-CN']).optional().describe('the language to answer in'),
+      }),
       output: z.object({ summary: z.string() }),
     },
     sentiment: {
-      input: z.object({ text: z.string().max(4000) }),
+      input: z.object({ text: z.string().max(4000).describe('the text to rate') }),
       output: z.object({ label: z.enum(['positive', 'neutral', 'negative']), score: z.number().min(-1).max(1) }),
     },
   },

@@ -44,7 +44,7 @@ export const logisticsTracking = {
   methods: {
     track: {
       input: z.object({
-        waybill: z.string().min(4).max(64),
+        waybill: z.string().min(4).max(64).describe('the waybill (tracking) number'),
         carrier: z.string().max(32).optional().describe('carrier code; detected when omitted'),
         phone: z.string().max(32).optional().describe('some carriers (SF) ask for the last 4 digits'),
       }),
