@@ -210,7 +210,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     ...nluRoutes(services.nlu),
     ...kbRoutes(services.kb),
     ...flowsRoutes(services.flows, services.flowRuntime, services.flowTriggers, services.nodeTypes, simulator),
-    ...pluginsRoutes(plugins),
+    ...pluginsRoutes(plugins, contacts),
     ...pluginWebhookRoutes(plugins),
     ...jobsRoutes(infra.scheduler, audit),
     ...auditRoutes(audit),

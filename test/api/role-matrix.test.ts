@@ -47,6 +47,7 @@ const expected: Record<string, RouteMeta['access']> = {
   'GET /api/v1/plugins/{name}/logs': 'supervisor',
   'POST /api/v1/plugins/{name}/health': 'admin',
   'POST /api/v1/actions/{ref}': 'agent',
+  'GET /api/v1/contacts/{id}/panels': 'agent',
   'POST /api/v1/kb/search': 'agent',
   'GET /api/v1/kb/entries': 'agent',
   'POST /api/v1/kb/entries': 'admin',

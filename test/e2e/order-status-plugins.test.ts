@@ -105,10 +105,30 @@ describe('order-status flow through sandboxed plugins', () => {
     expect(texts(turn).join('\n')).toContain('没有找到订单 2026111899999')
   })
 
+  it("screen pop: the contact's orders from the shop fill the ERP plugin's panel", async () => {
+    const contact = await t.app.services.contacts.create({ name: '张伟', phone: '138 1234 5678' })
+    const res = await t.app.server.inject({
+      method: 'GET',
+      url: `/api/v1/contacts/${contact.id}/panels`,
+      headers: bearer(admin),
+    })
+    expect(res.statusCode, res.payload).toBe(200)
+    const panels = JSON.parse(res.payload) as Array<{
+      plugin: string
+      id: string
+      layout: string
+      data: unknown
+      error: unknown
+    }>
+    const orders = panels.find((p) => p.plugin === 'erp-woocommerce' && p.id === 'recentOrders')
+    expect(orders).toMatchObject({ layout: 'table', error: null })
+    expect(orders!.data).toEqual([expect.objectContaining({ number: ORDER, state: 'shipped' })])
+  })
+
   it('the shop being down takes the flow to its apology, not a crash', async () => {
     await t.app.services.plugins.configure('erp-woocommerce', { config: { baseUrl: 'http://127.0.0.1:9' } }, actor)
     const start = await post('/api/v1/runs', { flow: FLOW, channel: 'text' })
-    const turn = await post(`/api/v1/runs/${start.runId}/events`, { kind: 'input', text: "订单 2026111800001 到哪了" })
+    const turn = await post(`/api/v1/runs/${start.runId}/events`, { kind: 'input', text: '订单 2026111800001 到哪了' })
     expect(texts(turn).join('\n')).toContain('订单系统暂时无法查询')
   })
 })

@@ -54,3 +54,14 @@ export const logEntryDto = z.object({
   message: z.string(),
   fields: z.record(z.string(), z.unknown()).optional(),
 })
+
+export const panelDto = z.object({
+  plugin: z.string(),
+  id: z.string(),
+  title: localized,
+  action: z.string(),
+  layout: z.enum(['key-value', 'table', 'timeline']),
+  fields: z.array(z.object({ label: localized, path: z.string(), format: z.string() })),
+  data: z.unknown().describe("the action's result, null when it failed"),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+})

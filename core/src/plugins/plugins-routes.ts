@@ -6,16 +6,18 @@ import {
   configureInput,
   installQuery,
   logEntryDto,
+  panelDto,
   pluginDetailDto,
   pluginNameParams,
   pluginStatusDto,
 } from './plugins-dto.js'
+import type { ContactsService } from '../contacts/index.js'
 import type { PluginsService } from './plugins-service.js'
 
 const tags = ['plugins']
 
 /** The admin API of plugins, and calls into their actions for the console and for testing. */
-export function pluginsRoutes(plugins: PluginsService): ServerRoute[] {
+export function pluginsRoutes(plugins: PluginsService, contacts: ContactsService): ServerRoute[] {
   return [
     defineRoute({
       method: 'GET',
@@ -116,6 +118,26 @@ export function pluginsRoutes(plugins: PluginsService): ServerRoute[] {
       handler: async ({ params }) => {
         const result = (await plugins.healthCheck(params.name)) as { ok?: unknown; message?: unknown } | undefined
         return { ok: result?.ok === true, message: typeof result?.message === 'string' ? result.message : undefined }
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/contacts/{id}/panels',
+      access: 'agent',
+      tags,
+      summary: "Screen pop: the plugins' profile panels filled for this contact (orders, parcels, CRM level…)",
+      description:
+        'One entry per panel of the enabled plugins, with its title, layout and fields to show, and `data` from its action or `error` when that plugin failed.',
+      params: z.strictObject({ id: z.string().min(1).max(64) }),
+      response: z.array(panelDto),
+      handler: async ({ params }) => {
+        const contact = await contacts.get(params.id)
+        return plugins.loadPanels({
+          phone: contact.phone ?? undefined,
+          email: contact.email ?? undefined,
+          name: contact.name ?? undefined,
+          attributes: contact.attributes,
+        })
       },
     }),
     defineRoute({

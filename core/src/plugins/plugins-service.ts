@@ -735,6 +735,32 @@ export function createPluginsService(deps: PluginsServiceDeps) {
         Object.entries(p.manifest.panels).map(([id, panel]) => ({ plugin: p.manifest.name, id, ...panel })),
       )
     },
+    /**
+     * Screen pop: every panel filled for one contact, side by side. Each panel's action gets
+     * `{ contact }`; a panel that fails carries its error instead of data, so one slow or broken
+     * plugin does not blank the others.
+     */
+    async loadPanels(contact: { phone?: string; email?: string; name?: string; attributes: Record<string, unknown> }) {
+      const panels = [...loaded.values()].flatMap((p) =>
+        Object.entries(p.manifest.panels).map(([id, panel]) => ({ plugin: p.manifest.name, id, ...panel })),
+      )
+      const settled = await Promise.allSettled(
+        panels.map((panel) => callAction(`${panel.plugin}.${panel.action}`, { contact })),
+      )
+      return panels.map((panel, i) => {
+        const outcome = settled[i]!
+        return outcome.status === 'fulfilled'
+          ? { ...panel, data: outcome.value, error: null }
+          : {
+              ...panel,
+              data: null,
+              error: {
+                code: (outcome.reason as { code?: string }).code ?? ErrorCode.INTERNAL,
+                message: (outcome.reason as Error).message,
+              },
+            }
+      })
+    },
   }
 }
 export type PluginsService = ReturnType<typeof createPluginsService>
