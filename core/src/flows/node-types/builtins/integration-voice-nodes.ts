@@ -53,7 +53,7 @@ export const pluginActionNode = defineNodeType({
   type: 'plugin-action',
   title: { en: 'Call a plugin action', 'zh-CN': '调用插件动作' },
   description: {
-    en: 'Calls an action a plugin provides (e.g. erp.getOrder) with an input built from expressions; stores the result.',
+    en: 'Calls an action a plugin provides (e.g. erp.getOrder) with an input built from expressions; stores the result. On failure it goes to `error` with { code, message } in `<variable>Error`.',
     'zh-CN': '调用插件提供的动作（如 erp.getOrder），保存结果。',
   },
   category: 'integration',
@@ -76,7 +76,11 @@ export const pluginActionNode = defineNodeType({
       ctx.vars[ctx.node.config.variable] = await ctx.effects.callPluginAction(ctx.node.config.action, input)
       return { next: 'ok' }
     } catch (error) {
-      ctx.vars[`${ctx.node.config.variable}Error`] = (error as Error).message
+      // the code lets a flow branch on what went wrong (SB_ERR_ERP_AUTH_FAILED, SB_ERR_PLUGIN_TIMEOUT…)
+      ctx.vars[`${ctx.node.config.variable}Error`] = {
+        code: (error as { code?: string }).code ?? null,
+        message: (error as Error).message,
+      }
       return { next: 'error', output: { error: (error as Error).message } }
     }
   },
