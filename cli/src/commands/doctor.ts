@@ -9,6 +9,7 @@ import {
   openDatabase,
   readMigrations,
   redactUrl,
+  sandboxEngineInfo,
   type Config,
 } from '@switchboard/core'
 
@@ -27,7 +28,7 @@ export function registerDoctor(program: Command): void {
   program
     .command('doctor')
     .description(
-      'Check this machine and configuration: Node version, config, data directory, secrets, database, Redis, port',
+      'Check this machine and configuration: Node version, config, data directory, secrets, database, Redis, plugin sandbox, port',
     )
     .action(async () => {
       const checks: Check[] = []
@@ -79,6 +80,7 @@ export function registerDoctor(program: Command): void {
       add(await checkDatabase(config))
       if (config.redis.url) add(await checkRedis(config.redis.url))
       else add({ name: 'Redis', ok: true, detail: 'not configured: shared state is in-process (one instance)' })
+      add(checkPluginSandbox(config.plugins.enabled))
       add(await checkPort(config.server.host, config.server.port))
       finish(checks)
     })
@@ -193,4 +195,24 @@ function checkPort(host: string, port: number): Promise<Check> {
       probe.close(() => resolve({ name: 'port', ok: true, detail: `${host}:${port} is free` })),
     )
   })
+}
+
+/** isolated-vm: which build loaded (6.x on Node 22/24, 5.0.4 on Node 20), or why none did. */
+function checkPluginSandbox(enabled: boolean): Check {
+  if (!enabled)
+    return { name: 'plugin sandbox', ok: true, detail: 'plugins are turned off (SWITCHBOARD_PLUGINS=false)' }
+  const engine = sandboxEngineInfo()
+  if (!engine.loaded)
+    return {
+      name: 'plugin sandbox',
+      ok: false,
+      detail: `no isolated-vm build loads on Node ${process.versions.node}: ${engine.tried
+        .map((t) => `${t.name}: ${t.error}`)
+        .join('; ')}`,
+      fix: 'use Node 20, 22 or 24 LTS and run `npm ci` again (isolated-vm builds from source on Node 20: it needs make, g++ and python3)',
+    }
+  const flag = engine.noNodeSnapshot
+    ? ''
+    : ' (start Node with --no-node-snapshot, as `npm start` and the switchboard command do)'
+  return { name: 'plugin sandbox', ok: true, detail: `isolated-vm ${engine.version} (${engine.loaded})${flag}` }
 }
