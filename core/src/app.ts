@@ -1,6 +1,7 @@
 import Hapi, { type Server } from '@hapi/hapi'
 import Inert from '@hapi/inert'
 import HapiPino from 'hapi-pino'
+import { createAiServices, type AiServices } from './ai/index.js'
 import { auditRoutes, createAuditLog, type AuditLog } from './audit/index.js'
 import { authPlugin, authRoutes, createAuthService, type AuthService } from './auth/index.js'
 import { loadSecrets, type Config } from './config/index.js'
@@ -52,6 +53,7 @@ export interface Services {
   flowTriggers: FlowTriggers
   nodeTypes: NodeTypeRegistry
   plugins: PluginsService
+  ai: AiServices
 }
 
 export interface App {
@@ -114,9 +116,6 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const contacts = createContactsService({ db, pii, phoneRegion: config.pii.defaultRegion })
   const nlu = createNluService({ db, audit, bus: infra.bus })
   const kb = createKbService({ db, audit, bus: infra.bus })
-  // flows see NLU and the knowledge base through their interfaces; a plugin can replace either
-  const classifyIntent = async (text: string) => nlu.classify(text)
-  const searchKnowledgeBase = async (text: string, limit: number) => kb.search(text, { limit })
   const nodeTypes = new NodeTypeRegistry()
   const sandbox = createPluginSandboxFactory()
   if (!sandbox.factory) logger.warn({ tried: sandbox.unavailable }, 'plugins cannot run: no usable isolated-vm')
@@ -131,6 +130,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     createSandbox: sandbox.factory,
     sandboxUnavailable: sandbox.unavailable,
   })
+  // flows see intents and the knowledge base through one interface: the built-in models, or an LLM plugin
+  const ai = createAiServices({ nlu, kb, plugins, provider: config.ai.provider, logger })
+  const classifyIntent = ai.classifyIntent
+  const searchKnowledgeBase = ai.searchKnowledgeBase
   const flowRuntime = createFlowRuntime({
     db,
     infra,
@@ -158,6 +161,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     contacts,
     nodeTypes,
     plugins,
+    ai,
     flows: createFlowsService({ db, audit, registry: nodeTypes }),
     flowRuntime,
     flowTriggers: createFlowTriggers({ db, infra, engine: flowRuntime.engine, audit }),

@@ -154,6 +154,16 @@ export const flowsSettings = {
   }),
 }
 
+/** Who answers the AI questions flows ask (intent, knowledge-base answers). */
+export const aiSettings = {
+  provider: setting({
+    env: 'SWITCHBOARD_AI_PROVIDER',
+    doc: 'builtin: the offline intent classifier and FAQ search. llm: an enabled plugin implementing the llm capability (e.g. llm-openai-compatible) classifies intents and answers from the FAQ entries with citations, falling back to builtin when it fails.',
+    default: 'builtin' as const,
+    ...parse.oneOf(['builtin', 'llm'] as const),
+  }),
+}
+
 /** Plugins and their sandbox. A plugin may ask for less; it never gets more. */
 export const pluginsSettings = {
   enabled: setting({
@@ -214,5 +224,6 @@ export const sections = {
   pii: piiSettings,
   flows: flowsSettings,
   plugins: pluginsSettings,
+  ai: aiSettings,
   setup: setupSettings,
 }

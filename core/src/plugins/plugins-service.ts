@@ -656,6 +656,10 @@ export function createPluginsService(deps: PluginsServiceDeps) {
       for (const name of [...loaded.keys()]) await unload(name)
     },
     install,
+    /** whether an enabled plugin implements this capability (e.g. llm) on this instance */
+    hasCapability(capability: string): boolean {
+      return [...loaded.values()].some((p) => p.manifest.implements.includes(capability))
+    },
     setEnabled,
     configure,
     uninstall,
