@@ -47,6 +47,7 @@ describe.skipIf(!chromiumInstalled)('API reference in Chromium', () => {
       'runs',
       'nlu',
       'knowledge base',
+      'plugins',
       'jobs',
       'audit',
     ])

@@ -122,6 +122,10 @@ export function buildOpenApi(server: Server, info: { version: string }) {
       { name: 'runs', description: 'Runs of published flows: start, deliver input and events, trace' },
       { name: 'nlu', description: 'The built-in intent classifier and its intents' },
       { name: 'knowledge base', description: 'FAQ entries and their search' },
+      {
+        name: 'plugins',
+        description: 'Install, configure and watch plugins; call their actions; screen-pop panels for a contact',
+      },
       { name: 'jobs', description: 'Scheduled work: session expiry, callbacks, surveys, SLA timers' },
       { name: 'audit', description: 'Who did what, for admins' },
     ],
