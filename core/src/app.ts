@@ -127,6 +127,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     logger,
     nodeTypes,
     settings: config.plugins,
+    provider: target.provider,
     createSandbox: sandbox.factory,
     sandboxUnavailable: sandbox.unavailable,
   })

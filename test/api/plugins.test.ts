@@ -22,7 +22,10 @@ describe('plugins: lifecycle, calls, webhooks and containment through the API', 
 
   beforeAll(async () => {
     built = await builtPluginCopy(fixture)
-    t = await createTestApp({ SWITCHBOARD_PLUGINS_FAILURE_THRESHOLD: '6' })
+    t = await createTestApp({
+      SWITCHBOARD_PLUGINS_FAILURE_THRESHOLD: '6',
+      SWITCHBOARD_PLUGINS_CIRCUIT_COOLDOWN: '50ms',
+    })
     await t.app.services.plugins.start()
     admin = (await t.tokenFor('admin')).token
     agent = (await t.tokenFor('agent')).token
@@ -75,7 +78,7 @@ describe('plugins: lifecycle, calls, webhooks and containment through the API', 
 
   it('calls an action in the sandbox: input checked with defaults, output checked, kv, events and logs reach the host', async () => {
     const events: unknown[] = []
-    await t.app.infra.bus.subscribe('test-echo.echoed', (e) => void events.push(e))
+    await t.app.infra.bus.subscribe('plugin.test-echo.echoed', (e) => void events.push(e))
     const res = await inject('POST', '/api/v1/actions/test-echo.echo', agent, { input: { text: '你好' } })
     expect(res.statusCode, res.payload).toBe(200)
     expect(JSON.parse(res.payload).result).toMatchObject({ text: '» 你好' })
@@ -89,6 +92,27 @@ describe('plugins: lifecycle, calls, webhooks and containment through the API', 
     await expect.poll(() => events.length).toBe(1)
     const logs = JSON.parse((await inject('GET', '/api/v1/plugins/test-echo/logs', admin)).payload)
     expect(logs[0]).toMatchObject({ level: 'info', message: 'echoed' })
+  })
+
+  it('delivers a bus event the plugin declared to it once, through the scheduler', async () => {
+    await t.app.infra.bus.publish('test.ping', { n: 7 })
+    await expect
+      .poll(
+        async () =>
+          (await t.app.db.pluginKv.findUnique({ where: { pluginId_key: { pluginId: 'test-echo', key: 'pinged' } } }))
+            ?.value,
+        {
+          timeout: 10_000,
+        },
+      )
+      .toEqual({ n: 7 })
+  })
+
+  it('lists the capabilities with who implements them', async () => {
+    const res = await inject('GET', '/api/v1/capabilities', admin)
+    expect(res.statusCode).toBe(200)
+    const list = JSON.parse(res.payload) as Array<{ name: string; alias: string; answeredBy: string | null }>
+    expect(list.find((c) => c.name === 'erp-orders')).toMatchObject({ alias: 'erp', answeredBy: null })
   })
 
   it('caches an action that declares cacheSeconds', async () => {
@@ -122,6 +146,23 @@ describe('plugins: lifecycle, calls, webhooks and containment through the API', 
     await expect.poll(() => received.length).toBe(1)
     expect(received[0]).toMatchObject({ plugin: 'test-echo', channel: 'test-chat', message: { text: '在吗' } })
     expect((await inject('GET', '/hooks/test-echo/undeclared', null)).statusCode).toBe(404)
+  })
+
+  it("a webhook never hands the plugin a user's session, and its answer cannot set cookies or serve HTML", async () => {
+    const seen = await inject('GET', '/hooks/test-echo/inbox?show=headers', admin, undefined, {
+      cookie: 'sb_session=secret-session',
+      'x-wechat-signature': 'abc',
+    })
+    const headers = JSON.parse(seen.payload) as Record<string, string>
+    expect(headers['x-wechat-signature']).toBe('abc')
+    expect(headers.cookie).toBeUndefined()
+    expect(headers.authorization).toBeUndefined()
+    expect(seen.headers['content-type']).toMatch(/^application\/json/)
+    const evil = await inject('GET', '/hooks/test-echo/inbox?evil=1', null)
+    expect(evil.headers['set-cookie']).toBeUndefined()
+    expect(evil.headers.location).toBeUndefined()
+    expect(evil.headers['content-type']).toMatch(/^text\/plain/)
+    expect(evil.headers['content-security-policy']).toContain('sandbox')
     expect((await inject('GET', '/hooks/nobody/inbox', null)).statusCode).toBe(404)
   })
 
@@ -189,12 +230,20 @@ describe('plugins: lifecycle, calls, webhooks and containment through the API', 
   })
 
   it('the circuit breaker disables a plugin that keeps failing, until an admin enables it', async () => {
-    // six failures within a minute open the circuit (some were counted by the tests before)
+    // six failures within a minute open the circuit; each trial after the 50 ms cool-down fails
+    // again; the third opening in a row disables the plugin for every instance
     for (let i = 0; i < 6; i++) await inject('POST', '/api/v1/actions/test-echo.wrongShape', agent, { input: {} })
     const refused = await inject('POST', '/api/v1/actions/test-echo.echo', agent, { input: { text: 'x' } })
     expect(JSON.parse(refused.payload)).toMatchObject({ code: 'SB_ERR_PLUGIN_DISABLED' })
+    expect(refused.statusCode).toBe(503)
+    for (let i = 0; i < 40; i++) {
+      const row = await t.app.db.plugin.findUniqueOrThrow({ where: { id: 'test-echo' } })
+      if (!row.enabled) break
+      await new Promise((resolve) => setTimeout(resolve, 60))
+      await inject('POST', '/api/v1/actions/test-echo.wrongShape', agent, { input: {} })
+    }
     const list = JSON.parse((await inject('GET', '/api/v1/plugins', admin)).payload)
-    expect(list[0]).toMatchObject({ name: 'test-echo', circuit: 'open' })
+    expect(list[0]).toMatchObject({ name: 'test-echo', enabled: false, disabledReason: 'circuit-open' })
     const enabled = await inject('POST', '/api/v1/plugins/test-echo/enable', admin)
     expect(JSON.parse(enabled.payload)).toMatchObject({ enabled: true, circuit: 'closed' })
     const ok = await inject('POST', '/api/v1/actions/test-echo.echo', agent, { input: { text: 'ok' } })
@@ -204,7 +253,11 @@ describe('plugins: lifecycle, calls, webhooks and containment through the API', 
   it('disables and uninstalls, with its stored data', async () => {
     const disabled = await inject('POST', '/api/v1/plugins/test-echo/disable', admin)
     expect(JSON.parse(disabled.payload)).toMatchObject({ enabled: false, disabledReason: 'admin' })
-    expect(t.app.services.nodeTypes.get('test-echo.shout')).toBeUndefined()
+    // its node types stay, so flows using them still load; calls fail to their error port
+    expect(t.app.services.nodeTypes.get('test-echo.echo')).toBeDefined()
+    await expect(t.app.services.plugins.callAction('test-echo.echo', { text: 'x' })).rejects.toMatchObject({
+      code: 'SB_ERR_PLUGIN_NOT_FOUND',
+    })
     expect((await inject('GET', '/hooks/test-echo/inbox', null)).statusCode).toBe(404)
     expect((await inject('DELETE', '/api/v1/plugins/test-echo', agent)).statusCode).toBe(403)
     expect((await inject('DELETE', '/api/v1/plugins/test-echo', admin)).statusCode).toBe(204)

@@ -47,6 +47,8 @@ const expected: Record<string, RouteMeta['access']> = {
   'GET /api/v1/plugins/{name}/logs': 'supervisor',
   'POST /api/v1/plugins/{name}/health': 'admin',
   'POST /api/v1/actions/{ref}': 'agent',
+  'GET /api/v1/capabilities': 'supervisor',
+  'PUT /api/v1/capabilities/{name}/provider': 'admin',
   'GET /api/v1/contacts/{id}/panels': 'agent',
   'POST /api/v1/kb/search': 'agent',
   'GET /api/v1/kb/entries': 'agent',

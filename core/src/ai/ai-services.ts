@@ -41,7 +41,9 @@ export function createAiServices(deps: {
               intent: string | null
               confidence: number
             }
-            return { intent: result.intent, confidence: result.confidence }
+            // only an intent it was offered: anything else is no intent
+            const offered = result.intent !== null && intents.some((i) => i.name === result.intent)
+            return offered ? { intent: result.intent, confidence: result.confidence } : { intent: null, confidence: 0 }
           }
         } catch (error) {
           logger.warn({ err: error }, 'LLM intent classification failed: using the built-in classifier')

@@ -202,6 +202,12 @@ export const pluginsSettings = {
     default: 5,
     ...parse.int(1, 1000),
   }),
+  circuitCooldown: setting({
+    env: 'SWITCHBOARD_PLUGINS_CIRCUIT_COOLDOWN',
+    doc: "How long an open circuit breaker refuses a plugin's calls before one call may try again.",
+    default: 30_000,
+    ...parse.duration(10),
+  }),
 }
 
 /** First start. */

@@ -15,7 +15,11 @@ export interface SwitchboardErrorData {
   details?: unknown
   /** operational errors may be retried; user errors never */
   retryable: boolean
-  /** for user errors: the HTTP status that fits (400, 404, 409…) */
+  /**
+   * For user errors: the HTTP status that fits (400, 404, 409…). For operational errors of an
+   * outside service (a plugin, its upstream): 502, 503 or 504, answered with the message, since
+   * it says what failed outside rather than revealing the server's internals.
+   */
   status?: number
 }
 
@@ -62,9 +66,12 @@ export function userError(
 export function operationalError(
   code: string,
   message: string,
-  opts: { details?: unknown; cause?: unknown } = {},
+  opts: { details?: unknown; cause?: unknown; status?: 502 | 503 | 504 } = {},
 ): SwitchboardError {
-  return new SwitchboardError({ kind: 'operational', code, message, details: opts.details }, { cause: opts.cause })
+  return new SwitchboardError(
+    { kind: 'operational', code, message, details: opts.details, status: opts.status },
+    { cause: opts.cause },
+  )
 }
 
 /** A bug: rethrown and reported. */
@@ -82,7 +89,8 @@ export function isSwitchboardError(value: unknown): value is SwitchboardErrorDat
   const v = value as Record<string, unknown>
   return (
     typeof v.code === 'string' &&
-    v.code.startsWith('SB_') &&
+    // Switchboard's own codes, and the UPPER_SNAKE codes plugins give their errors
+    /^[A-Z][A-Z0-9_]{2,63}$/.test(v.code) &&
     (v.kind === 'user' || v.kind === 'operational' || v.kind === 'unexpected')
   )
 }

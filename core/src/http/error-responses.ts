@@ -52,6 +52,14 @@ export function registerErrorResponses(server: Server, logger: Logger): void {
       )
       return h.continue
     }
+    if (isSwitchboardError(boom) && boom.kind === 'operational' && boom.status) {
+      // an outside service failed (a plugin, its upstream): say which and how, and log it
+      logger.warn({ err: boom, method: request.method, path: request.path }, 'an outside service failed')
+      boom.output.statusCode = boom.status
+      boom.reformat()
+      boom.output.payload = body(boom.status, boom.code, boom.message, boom.details)
+      return h.continue
+    }
     const status = boom.output.statusCode
     if (status >= 500) {
       logger.error({ err: boom, method: request.method, path: request.path }, 'request failed')

@@ -3,13 +3,18 @@ import { pluginUserError } from './plugin-errors.js'
 import type { Db } from '../storage/index.js'
 
 const MAX_KEY_LENGTH = 200
+/** the largest one value may be (its JSON and its key), whatever the plugin's quota */
+export const MAX_KV_VALUE_BYTES = 256 * 1024
 
 /**
  * A plugin's private key-value store (`ctx.kv`), kept in the database so every instance sees
  * the same values. Each write checks the plugin's quota against the sum of its values' sizes,
- * in the same transaction, so two concurrent writes cannot both slip past it.
+ * in the same transaction as the write. The plugin's writes are serialised inside that
+ * transaction so two concurrent writes cannot both slip past the quota: on PostgreSQL (READ
+ * COMMITTED, where each would sum the others' rows without seeing them) by a transaction-level
+ * advisory lock keyed by the plugin; SQLite already runs one writing transaction at a time.
  */
-export function createPluginKvStore(db: Db, pluginId: string, quotaKb: number) {
+export function createPluginKvStore(db: Db, pluginId: string, quotaKb: number, provider: 'sqlite' | 'postgresql') {
   const live = (now = new Date()) => ({ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] })
   function checkKey(key: string) {
     if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH)
@@ -24,16 +29,25 @@ export function createPluginKvStore(db: Db, pluginId: string, quotaKb: number) {
     async set(key: string, value: unknown, ttlSeconds?: number): Promise<void> {
       checkKey(key)
       if (value === undefined) throw pluginUserError(ErrorCode.VALIDATION, 'kv values must be JSON (not undefined)')
-      const json = JSON.stringify(value)
-      const size = Buffer.byteLength(json) + Buffer.byteLength(key)
       const quota = quotaKb * 1024
       if (quota === 0)
         throw pluginUserError(
           ErrorCode.PLUGIN_STORAGE_QUOTA,
           'the plugin declared no key-value store (permissions.storageKb)',
         )
+      const json = JSON.stringify(value)
+      const size = Buffer.byteLength(json) + Buffer.byteLength(key)
+      if (size > MAX_KV_VALUE_BYTES)
+        throw pluginUserError(
+          ErrorCode.PLUGIN_STORAGE_QUOTA,
+          `kv values are at most ${MAX_KV_VALUE_BYTES / 1024} KB each; ${key} is ${size} bytes`,
+          { size, limit: MAX_KV_VALUE_BYTES },
+        )
       const expiresAt = ttlSeconds ? new Date(Date.now() + ttlSeconds * 1000) : null
       await db.$transaction(async (tx) => {
+        // one write of this plugin at a time, until this transaction ends (commit or rollback)
+        if (provider === 'postgresql')
+          await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(hashtext($1))', `plugin-kv:${pluginId}`)
         // expired values do not count against the quota: clear them first
         await tx.pluginKv.deleteMany({ where: { pluginId, expiresAt: { lte: new Date() } } })
         const used = await tx.pluginKv.aggregate({ where: { pluginId, NOT: { key } }, _sum: { size: true } })

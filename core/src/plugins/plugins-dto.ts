@@ -65,3 +65,11 @@ export const panelDto = z.object({
   data: z.unknown().describe("the action's result, null when it failed"),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
 })
+
+export const capabilityDto = z.object({
+  name: z.string(),
+  alias: z.string().describe('the prefix flows use, e.g. erp in erp.getOrder'),
+  implementers: z.array(z.object({ plugin: z.string(), enabled: z.boolean() })),
+  preferred: z.string().nullable().describe("the admin's choice, if any"),
+  answeredBy: z.string().nullable().describe('the enabled plugin that answers now'),
+})

@@ -5,6 +5,7 @@ import {
   callActionInput,
   configureInput,
   installQuery,
+  capabilityDto,
   logEntryDto,
   panelDto,
   pluginDetailDto,
@@ -13,6 +14,7 @@ import {
 } from './plugins-dto.js'
 import type { ContactsService } from '../contacts/index.js'
 import type { PluginsService } from './plugins-service.js'
+import { requestHeadersForPlugin, responseHeadersFromPlugin } from './webhook-http.js'
 
 const tags = ['plugins']
 
@@ -80,7 +82,7 @@ export function pluginsRoutes(plugins: PluginsService, contacts: ContactsService
       path: '/api/v1/plugins/{name}/disable',
       access: 'admin',
       tags,
-      summary: 'Disable a plugin: its nodes take their error port, its webhooks answer 404',
+      summary: 'Disable a plugin: flow nodes calling its actions take their error port, its webhooks answer 404',
       params: pluginNameParams,
       response: pluginStatusDto,
       handler: async ({ params, actor }) => plugins.setEnabled(params.name, false, actor),
@@ -119,6 +121,25 @@ export function pluginsRoutes(plugins: PluginsService, contacts: ContactsService
         const result = (await plugins.healthCheck(params.name)) as { ok?: unknown; message?: unknown } | undefined
         return { ok: result?.ok === true, message: typeof result?.message === 'string' ? result.message : undefined }
       },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/capabilities',
+      access: 'supervisor',
+      tags,
+      summary: 'The capability interfaces, the plugins implementing each, and which one answers',
+      response: z.array(capabilityDto),
+      handler: async () => plugins.capabilities(),
+    }),
+    defineRoute({
+      method: 'PUT',
+      path: '/api/v1/capabilities/{name}/provider',
+      access: 'admin',
+      tags,
+      summary: 'Choose the plugin that answers a capability (e.g. erp-orders) when several implement it',
+      params: z.strictObject({ name: z.string().min(1).max(50) }),
+      payload: z.strictObject({ plugin: z.string().regex(/^[a-z][a-z0-9-]{1,49}$/) }),
+      handler: async ({ params, payload, actor }) => plugins.setProvider(params.name, payload.plugin, actor),
     }),
     defineRoute({
       method: 'GET',
@@ -170,12 +191,7 @@ export function pluginWebhookRoutes(plugins: PluginsService): ServerRoute[] {
         : {}),
       handler: async (request, h) => {
         const { plugin, route, rest } = request.params as { plugin: string; route: string; rest?: string }
-        const headers = Object.fromEntries(
-          Object.entries(request.headers).map(([k, v]) => [
-            k.toLowerCase(),
-            Array.isArray(v) ? v.join(', ') : String(v),
-          ]),
-        )
+        const headers = requestHeadersForPlugin(request.headers as Record<string, string | string[] | undefined>)
         const query = Object.fromEntries(
           Object.entries(request.query).map(([k, v]) => [k, Array.isArray(v) ? String(v[0]) : String(v)]),
         )
@@ -188,9 +204,7 @@ export function pluginWebhookRoutes(plugins: PluginsService): ServerRoute[] {
           body,
         })
         const response = h.response(result.body).code(result.status)
-        for (const [k, v] of Object.entries(result.headers)) if (typeof v === 'string') response.header(k, v)
-        if (!result.headers['content-type'] && !result.headers['Content-Type'])
-          response.type('text/plain; charset=utf-8')
+        for (const [k, v] of Object.entries(responseHeadersFromPlugin(result.headers))) response.header(k, v)
         return response
       },
     },

@@ -1,0 +1,65 @@
+import { inboundMessage } from '@switchboard/plugin-sdk'
+import { ErrorCode } from '../errors/index.js'
+import type { Infra } from '../infra/index.js'
+import type { Logger } from '../logger.js'
+import type { Db } from '../storage/index.js'
+import type { LoadedPlugin } from './loaded-plugin.js'
+import { pluginUserError } from './plugin-errors.js'
+import { createPluginKvStore } from './plugin-kv-store.js'
+import type { HostCapabilities } from './sandbox/index.js'
+
+/**
+ * The host's side of a plugin's `ctx`, each member held to what the plugin declared: its own kv
+ * store within its quota, its own cache namespace, its log, the event topics it may emit (published
+ * as `plugin.<name>.<topic>`, so a plugin cannot forge a core event), and inbound messages of the
+ * channels it declared, handed on once per channel message id.
+ */
+export function hostCapabilities(
+  deps: { db: Db; infra: Infra; logger: Logger; provider: 'sqlite' | 'postgresql' },
+  plugin: LoadedPlugin,
+): HostCapabilities {
+  const { db, infra, logger } = deps
+  const { manifest } = plugin
+  const cacheKey = (key: string) => `plugin:${manifest.name}:${key}`
+  return {
+    kv: createPluginKvStore(db, manifest.name, manifest.permissions.storageKb, deps.provider),
+    cache: {
+      get: (key) => infra.cache.get(cacheKey(key)),
+      set: (key, value, ttlSeconds) =>
+        infra.cache.set(cacheKey(key), value, Math.max(1, Math.min(ttlSeconds, 86_400)) * 1000),
+    },
+    log(level, message, fields) {
+      plugin.log.add(level, message, fields)
+      logger[level]({ plugin: manifest.name, fields }, `plugin: ${message.slice(0, 500)}`)
+    },
+    async emit(topic, data) {
+      if (!manifest.permissions.events.emit.includes(topic))
+        throw pluginUserError(ErrorCode.PLUGIN_EVENT_NOT_ALLOWED, `${topic} is not in permissions.events.emit`)
+      await infra.bus.publish(`plugin.${manifest.name}.${topic}`, data)
+    },
+    async receive(channel, message) {
+      if (!manifest.channels[channel])
+        throw pluginUserError(ErrorCode.PLUGIN_INVALID_OUTPUT, `${manifest.name} has no channel named ${channel}`)
+      const parsed = inboundMessage.safeParse(message)
+      if (!parsed.success)
+        throw pluginUserError(
+          ErrorCode.PLUGIN_INVALID_OUTPUT,
+          `inbound message: ${parsed.error.issues[0]?.message}`,
+          parsed.error.issues,
+        )
+      // a channel retries (WeChat thrice): the same message id is handed on once per day
+      const seen = await infra.cache.increment(
+        `plugin-inbound:${manifest.name}:${channel}:${parsed.data.channelMessageId}`,
+        24 * 3600_000,
+      )
+      if (seen > 1) return { duplicate: true }
+      await infra.bus.publish('channel.message.received', {
+        plugin: manifest.name,
+        channel,
+        identityKind: manifest.channels[channel]!.identityKind,
+        message: parsed.data,
+      })
+      return { duplicate: false }
+    },
+  }
+}
