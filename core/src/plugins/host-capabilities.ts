@@ -5,12 +5,13 @@ import type { Logger } from '../logger.js'
 import type { Db } from '../storage/index.js'
 import type { LoadedPlugin } from './loaded-plugin.js'
 import { pluginUserError } from './plugin-errors.js'
+import { createPluginCache } from './plugin-cache.js'
 import { createPluginKvStore } from './plugin-kv-store.js'
 import type { HostCapabilities } from './sandbox/index.js'
 
 /**
  * The host's side of a plugin's `ctx`, each member held to what the plugin declared: its own kv
- * store within its quota, its own cache namespace, its log, the event topics it may emit (published
+ * store within its quota, its own bounded cache, its log, the event topics it may emit (published
  * as `plugin.<name>.<topic>`, so a plugin cannot forge a core event), and inbound messages of the
  * channels it declared, handed on once per channel message id.
  */
@@ -20,14 +21,9 @@ export function hostCapabilities(
 ): HostCapabilities {
   const { db, infra, logger } = deps
   const { manifest } = plugin
-  const cacheKey = (key: string) => `plugin:${manifest.name}:${key}`
   return {
     kv: createPluginKvStore(db, manifest.name, manifest.permissions.storageKb, deps.provider),
-    cache: {
-      get: (key) => infra.cache.get(cacheKey(key)),
-      set: (key, value, ttlSeconds) =>
-        infra.cache.set(cacheKey(key), value, Math.max(1, Math.min(ttlSeconds, 86_400)) * 1000),
-    },
+    cache: createPluginCache(infra, manifest.name),
     log(level, message, fields) {
       plugin.log.add(level, message, fields)
       logger[level]({ plugin: manifest.name, fields }, `plugin: ${message.slice(0, 500)}`)

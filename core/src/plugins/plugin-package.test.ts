@@ -38,9 +38,13 @@ const definition = definePlugin({
   },
 })
 
+type Json = Record<string, unknown>
+/** the object at a dotted path of a manifest, to change it */
+const at = (m: Json, path: string): Json => path.split('.').reduce<Json>((o, key) => o[key] as Json, m)
+
 /** a manifest as JSON, changed by `edit` */
-function manifestWith(edit: (m: Record<string, any>) => void = () => {}): Record<string, any> {
-  const m = toManifest(definition) as unknown as Record<string, any>
+function manifestWith(edit: (m: Json) => void = () => {}): Json {
+  const m = toManifest(definition) as unknown as Json
   edit(m)
   return m
 }
@@ -116,17 +120,11 @@ describe('checkInstallable', () => {
   })
 
   it.each([
-    ['config', (m: Record<string, any>) => (m.config.properties.baseUrl.type = 'link')],
-    ['secrets', (m: Record<string, any>) => (m.secrets.required = 'apiKey')],
-    [
-      'actions.getOrder.input',
-      (m: Record<string, any>) => (m.actions.getOrder.input.properties.orderNumber.minLength = -1),
-    ],
-    [
-      'actions.getOrder.output',
-      (m: Record<string, any>) => (m.actions.getOrder.output.$ref = 'https://example.com/order'),
-    ],
-    ['nodes.lookup.config', (m: Record<string, any>) => (m.nodes.lookup.config.properties.prefix.pattern = '([a-')],
+    ['config', (m: Json) => (at(m, 'config.properties.baseUrl').type = 'link')],
+    ['secrets', (m: Json) => (at(m, 'secrets').required = 'apiKey')],
+    ['actions.getOrder.input', (m: Json) => (at(m, 'actions.getOrder.input.properties.orderNumber').minLength = -1)],
+    ['actions.getOrder.output', (m: Json) => (at(m, 'actions.getOrder.output').$ref = 'https://example.com/order')],
+    ['nodes.lookup.config', (m: Json) => (at(m, 'nodes.lookup.config.properties.prefix').pattern = '([a-')],
   ])('refuses a %s schema that does not compile', (path, edit) => {
     const error = problemOf(() => checkInstallable(manifestWith(edit)))
     expect(error.code).toBe('SB_ERR_PLUGIN_MANIFEST_INVALID')
@@ -135,11 +133,15 @@ describe('checkInstallable', () => {
   })
 
   it('refuses a schema with an $id, naming where it is', () => {
-    const root = problemOf(() => checkInstallable(manifestWith((m) => (m.config.$id = 'https://acme.example/config'))))
+    const root = problemOf(() =>
+      checkInstallable(manifestWith((m) => (at(m, 'config').$id = 'https://acme.example/config'))),
+    )
     expect(root.code).toBe('SB_ERR_PLUGIN_MANIFEST_INVALID')
     expect(root.details).toEqual([{ path: 'config', message: expect.stringMatching(/\$id/) }])
     const nested = problemOf(() =>
-      checkInstallable(manifestWith((m) => (m.actions.getOrder.input.properties.orderNumber.$id = 'order-number'))),
+      checkInstallable(
+        manifestWith((m) => (at(m, 'actions.getOrder.input.properties.orderNumber').$id = 'order-number')),
+      ),
     )
     expect(nested.details).toEqual([
       { path: 'actions.getOrder.input.properties.orderNumber', message: expect.stringMatching(/\$id/) },
@@ -148,9 +150,9 @@ describe('checkInstallable', () => {
 
   it('takes a property named $id, an $id in a default or a const, for what they are', () => {
     const m = manifestWith((m) => {
-      m.config.properties.$id = { type: 'string', default: 'x' }
-      m.config.properties.pageSize.examples = [{ $id: 'data, not a schema' }]
-      m.secrets.properties.apiKey.const = { $id: 'data' }
+      at(m, 'config.properties').$id = { type: 'string', default: 'x' }
+      at(m, 'config.properties.pageSize').examples = [{ $id: 'data, not a schema' }]
+      at(m, 'secrets.properties.apiKey').const = { $id: 'data' }
     })
     expect(checkInstallable(m).name).toBe('acme-shop')
   })

@@ -8,6 +8,7 @@ import semver from 'semver'
 import * as tar from 'tar'
 import { ErrorCode } from '../errors/index.js'
 import { pluginUserError } from './plugin-errors.js'
+import { schemaFormats } from './plugin-schemas.js'
 import { version as coreVersion } from '../version.js'
 
 /** A plugin as it is installed: its checked manifest and the files it ships, read into memory. */
@@ -122,24 +123,13 @@ function findId(schema: unknown, path: string): string | null {
 /**
  * Compiles every JSON Schema of the manifest (config, secrets, each action's input and output,
  * each node's config) the way the host will, so a schema that cannot compile stops the install
- * rather than every later call. An `$id` is refused: the host compiles all plugins' schemas in
- * one validator, where an `$id` would be shared by every plugin that names it.
+ * rather than every later call. An `$id` is refused: the host compiles a plugin's schemas side by
+ * side in one validator, where two schemas naming the same `$id` collide and a `$ref` could
+ * resolve to another schema than the one it sits in.
  */
 function checkSchemas(manifest: PluginManifest): void {
-  const ajv = new Ajv2020({
-    strict: false,
-    logger: false,
-    // the formats the host knows (see plugins-service.ts)
-    formats: {
-      uri: (value: string) => URL.canParse(value),
-      email: /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
-      'date-time': (value: string) => !Number.isNaN(Date.parse(value)),
-      uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
-      starts_with: true,
-      ends_with: true,
-      includes: true,
-    },
-  })
+  // a throwaway validator with the formats the host knows
+  const ajv = new Ajv2020({ strict: false, logger: false, formats: schemaFormats })
   const schemas: Array<[string, unknown]> = [
     ['config', manifest.config],
     ['secrets', manifest.secrets],
@@ -153,7 +143,10 @@ function checkSchemas(manifest: PluginManifest): void {
   for (const [path, schema] of schemas) {
     const id = findId(schema, path)
     if (id) {
-      problems.push({ path: id, message: 'a schema may not carry an $id (the host gives every schema its own place)' })
+      problems.push({
+        path: id,
+        message: 'a schema may not carry an $id (the host compiles a plugin’s schemas side by side)',
+      })
       continue
     }
     try {

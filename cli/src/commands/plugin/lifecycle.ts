@@ -11,6 +11,14 @@ import { printWarnings } from './print-warnings.js'
 
 const actor = () => systemActor('cli')
 
+/**
+ * Figures a plugin's sandbox keeps in the process that runs it: in the CLI's own short-lived
+ * process they are always zero, so the CLI does not show them; the server has the live ones.
+ */
+const LIVE_FIGURES = new Set(['calls', 'failures', 'circuit'])
+const LIVE_FIGURES_NOTE =
+  'Calls, failures and the circuit breaker are counted by the running server: GET /api/v1/plugins/{name}\n'
+
 function stateOf(status: PluginStatus): string {
   return status.enabled ? 'enabled' : `disabled${status.disabledReason ? ` (${status.disabledReason})` : ''}`
 }
@@ -19,7 +27,10 @@ function printStatus(verb: string, status: PluginStatus): void {
   process.stdout.write(`✔ ${verb} ${status.name} ${status.version} (${status.kinds.join(', ')}): ${stateOf(status)}\n`)
 }
 
-/** A folder with a definition is built first, so what is installed is what the source says. */
+/**
+ * A folder with a definition is built first, so what is installed is what the source says.
+ * Building imports `plugin.definition.ts` in this Node process (not in the sandbox).
+ */
 async function installSource(source: string): Promise<{ dir: string } | { tgz: Buffer }> {
   if (existsSync(source) && statSync(source).isFile()) return { tgz: readFileSync(source) }
   const layout = readPluginLayout(source)
@@ -63,7 +74,7 @@ export function registerPluginLifecycle(program: Command): void {
   plugin
     .command('install')
     .description(
-      'Install a plugin from its folder (built first when it has a definition) or from a .tgz made by `npm pack`. The manifest is checked and the code loaded in the sandbox before anything is saved.',
+      'Install a plugin from its folder or from a .tgz made by `npm pack`. A folder with a plugin.definition.ts is built first, and building evaluates the definition in Node (not in the sandbox): install from source only code you trust. Then the manifest is checked and the bundle is loaded in the sandbox (when this machine can run one) before anything is saved.',
     )
     .argument('<source>', 'a plugin folder or a .tgz file')
     .option('--upgrade', 'replace the installed version of the same plugin, keeping its configuration')
@@ -77,12 +88,15 @@ export function registerPluginLifecycle(program: Command): void {
 
   plugin
     .command('list')
-    .description('List installed plugins: version, kinds, state, calls, failures and circuit breaker')
+    .description(
+      'List installed plugins: version, kinds and state. Calls, failures and the circuit breaker are live figures of the running server: GET /api/v1/plugins/{name}',
+    )
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const plugins = await withApp((app) => app.services.plugins.list())
       if (options.json) {
-        process.stdout.write(JSON.stringify(plugins, null, 2) + '\n')
+        const listed = plugins.map((p) => Object.fromEntries(Object.entries(p).filter(([k]) => !LIVE_FIGURES.has(k))))
+        process.stdout.write(JSON.stringify(listed, null, 2) + '\n')
         return
       }
       process.stdout.write(
@@ -92,11 +106,8 @@ export function registerPluginLifecycle(program: Command): void {
             version: p.version,
             kinds: p.kinds.join(','),
             state: stateOf(p),
-            calls: String(p.calls),
-            failures: String(p.failures),
-            circuit: p.circuit,
           })),
-        ),
+        ) + (plugins.length > 0 ? LIVE_FIGURES_NOTE : ''),
       )
     })
 
