@@ -4,12 +4,14 @@
 // LOG_LEVEL=warn, no demo data) runs an order-status bot. One turn is
 //   ask (resume with the customer's text) → switch ($contains on input.text) → extract-entity
 //   (order number) → send-message ({{ }} template) → ask (wait for the next input)
-// and ends with the run, its five trace steps and the idempotency key saved in one transaction.
+// and ends with the run, its trace (the five steps, one row) and the idempotency key saved in one
+// transaction (shared with the other turns of the same tick), answered after the COMMIT.
 // N runs are started first; autocannon then POSTs /api/v1/runs/{id}/events (admin bearer token,
 // a unique key per request), every request a turn of a run no other connection is using.
 // The same turns are also driven in-process (engine.deliver, no HTTP) to separate HTTP and
 // authentication from engine + persistence, and a short instrumented pass counts the SQL
-// statements of a turn and times its parts.
+// statements of a turn and times its parts. Each server's CPU time per turn (all its threads, from
+// /proc) is printed as well: on a busy shared machine it varies less than the turns per second.
 //
 // Node-RED 4.1.8 (installed once into .tmp/bench-node-red, reused afterwards): http in →
 // switch → change (JSONata) → template → http response, and the same with one function node;
@@ -149,6 +151,7 @@ async function drive({ port, pathFor, headers = {}, runIds, duration }) {
     ],
   })
   return {
+    turns: result['2xx'],
     perSecond: result['2xx'] / result.duration,
     ...percentiles(latencies),
     p99WithRampUp: result.latency.p99,
@@ -248,7 +251,9 @@ async function switchboardOverHttp(env, profileDir) {
     await drive({ port: env.PORT, pathFor, headers: auth, runIds, duration: warmupSeconds })
     await settle()
     const loadStart = performance.now() - spawnedAt
+    const cpuBefore = cpuSeconds(server.proc.pid)
     const result = await drive({ port: env.PORT, pathFor, headers: auth, runIds, duration: seconds })
+    result.cpuUs = cpuPerTurn(server.proc.pid, cpuBefore, result)
     const loadEnd = performance.now() - spawnedAt
     const rss = Math.round(
       Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.proc.pid}/status`, 'utf8'))[1]) / 1024,
@@ -258,6 +263,13 @@ async function switchboardOverHttp(env, profileDir) {
     await server.stop()
   }
 }
+
+/** CPU seconds a process has used so far, all its threads (user + system, /proc/<pid>/stat). */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+const cpuPerTurn = (pid, before, result) => ((cpuSeconds(pid) - before) * 1e6) / result.turns
 
 function percentiles(latencies) {
   const sorted = Float64Array.from(latencies).sort()
@@ -271,6 +283,7 @@ async function deliverLoop(engine, runIds, concurrency, duration) {
   let errors = 0
   let seq = 0
   const tag = randomBytes(4).toString('hex')
+  const cpuBefore = process.cpuUsage()
   const began = performance.now()
   const end = began + duration * 1000
   await Promise.all(
@@ -288,8 +301,16 @@ async function deliverLoop(engine, runIds, concurrency, duration) {
     }),
   )
   const elapsed = (performance.now() - began) / 1000
+  const cpu = process.cpuUsage(cpuBefore)
   const mean = latencies.reduce((a, b) => a + b, 0) / latencies.length
-  return { perSecond: latencies.length / elapsed, mean, ...percentiles(latencies), errors, turns: latencies.length }
+  return {
+    perSecond: latencies.length / elapsed,
+    mean,
+    ...percentiles(latencies),
+    errors,
+    turns: latencies.length,
+    cpuUs: (cpu.user + cpu.system) / latencies.length,
+  }
 }
 
 /** Counts and times what one turn does: store calls, SQL statements (at the better-sqlite3 level), nodes. */
@@ -352,7 +373,7 @@ async function instrumentedTurns(app, runIds, concurrency, duration) {
   }
   const store = app.services.flowRuntime.store
   const storeOriginals = {}
-  for (const name of ['eventSeen', 'loadRun', 'loadVersion', 'saveTurn']) {
+  for (const name of ['loadForDelivery', 'loadVersion', 'saveTurn']) {
     storeOriginals[name] = store[name]
     calls[name] = 0
     store[name] = async function (...args) {
@@ -564,7 +585,9 @@ async function nodeRed(runIds) {
       const pathFor = (id) => `${prefix}/api/v1/runs/${id}/events`
       await drive({ port, pathFor, runIds, duration: warmupSeconds })
       await settle()
+      const cpuBefore = cpuSeconds(red.proc.pid)
       results[name] = await drive({ port, pathFor, runIds, duration: seconds })
+      results[name].cpuUs = cpuPerTurn(red.proc.pid, cpuBefore, results[name])
     }
     results.rss = Math.round(
       Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${red.proc.pid}/status`, 'utf8'))[1]) / 1024,
@@ -579,8 +602,9 @@ async function nodeRed(runIds) {
 // ── CPU profile of the server under load: self time by package or core module ─────────────
 const sqliteCalls = new Set(['run', 'get', 'all', 'iterate', 'exec', 'prepare'])
 function summariseProfile(dir, [from, to]) {
+  // CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile: thread 0 is the main thread (the WAL checkpoints run on another)
   const file = readdirSync(dir)
-    .filter((f) => f.endsWith('.cpuprofile'))
+    .filter((f) => f.endsWith('.cpuprofile') && f.split('.')[4] === '0')
     .sort()
     .at(-1)
   if (!file) return console.log('no CPU profile was written')
@@ -642,7 +666,7 @@ function summariseProfile(dir, [from, to]) {
 
 // ── the run ───────────────────────────────────────────────────────────────────────────────
 const row = (name, r) =>
-  `| ${name} | ${Math.round(r.perSecond).toLocaleString('en')} | ${r.p50.toFixed(1)} | ${r.p90.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} |`
+  `| ${name} | ${Math.round(r.perSecond).toLocaleString('en')} | ${r.p50.toFixed(1)} | ${r.p90.toFixed(1)} | ${r.p99.toFixed(1)} | ${Math.round(r.cpuUs)} | ${r.errors} |`
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sb-bench-bot-'))
 const keepProfile = Boolean(profile && profile !== '1')
@@ -667,16 +691,20 @@ try {
   const inProcess = await switchboardInProcess(env, http.runIds)
   const red = await nodeRed(http.runIds)
 
-  console.log('| one bot turn | turns/s | p50 ms | p90 ms | p99 ms | errors |')
-  console.log('|---|---:|---:|---:|---:|---:|')
+  console.log('| one bot turn | turns/s | p50 ms | p90 ms | p99 ms | CPU µs/turn | errors |')
+  console.log('|---|---:|---:|---:|---:|---:|---:|')
   console.log(row('Switchboard, HTTP (state + trace persisted)', http.result))
   console.log(row(`Switchboard, in-process engine.deliver, ${connections} at a time`, inProcess.parallel))
   console.log(row('Switchboard, in-process engine.deliver, 1 at a time', inProcess.serial))
   console.log(row(`Node-RED ${NODE_RED}, switch → change → template (nothing persisted)`, red.nodes))
   console.log(row(`Node-RED ${NODE_RED}, one function node (nothing persisted)`, red.function))
   const ratio = (a, b) => (a.perSecond / b.perSecond).toFixed(2)
+  const cpuRatio = (a, b) => (b.cpuUs / a.cpuUs).toFixed(2)
   console.log(
     `\nSwitchboard over HTTP ÷ Node-RED: ${ratio(http.result, red.nodes)}× (nodes), ${ratio(http.result, red.function)}× (function node); goal > 1×, NOTES target 1.5×`,
+  )
+  console.log(
+    `Node-RED's CPU per turn ÷ Switchboard's: ${cpuRatio(http.result, red.nodes)}× (nodes), ${cpuRatio(http.result, red.function)}× (function node)`,
   )
   console.log(
     `p99 with each connection's first answer (connection ramp-up) included: Switchboard ${http.result.p99WithRampUp} ms, ` +
@@ -695,9 +723,9 @@ try {
     )
   const serial = inProcess.profiled[0]
   console.log(
-    `\n1 at a time: a turn takes ${serial.turnUs} µs: eventSeen ${serial.storeUs.eventSeen}, loadRun ${serial.storeUs.loadRun}, ` +
+    `\n1 at a time: a turn takes ${serial.turnUs} µs: loadForDelivery (run + event key) ${serial.storeUs.loadForDelivery}, ` +
       `loadVersion ${serial.storeUs.loadVersion} (cached), saveTurn ${serial.storeUs.saveTurn}, ` +
-      `${serial.steps.toFixed(1)} nodes ${serial.nodesUs}, the rest (lock, engine, scope) ${serial.turnUs - serial.storeUs.eventSeen - serial.storeUs.loadRun - serial.storeUs.loadVersion - serial.storeUs.saveTurn - serial.nodesUs}`,
+      `${serial.steps.toFixed(1)} nodes ${serial.nodesUs}, the rest (lock, engine, scope) ${serial.turnUs - serial.storeUs.loadForDelivery - serial.storeUs.loadVersion - serial.storeUs.saveTurn - serial.nodesUs}`,
   )
   console.log('\nSQL statements per turn (1 at a time), with their time at the better-sqlite3 level:')
   for (const [shape, count, us] of serial.sql) console.log(`  ${count.toFixed(2)} × ${shape} … ${us} µs`)

@@ -22,6 +22,19 @@ export function defineNodeType<S extends z.ZodType<Record<string, unknown>>>(spe
 }): NodeTypeDefinition {
   const configSchema = z.toJSONSchema(spec.config, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>
   delete configSchema.$schema
+  // A node's config is parsed once, not on every run of the node: documents of published
+  // versions are cached and never changed. Keyed by the config object itself, so an edited
+  // document (a new object) is parsed again; frozen, since every later run shares it.
+  const parsed = new WeakMap<object, z.output<S>>()
+  const withConfig = (ctx: ExecutionContext) => {
+    const raw = ctx.node.config
+    let config = parsed.get(raw)
+    if (config === undefined) {
+      config = deepFreeze(spec.config.parse(raw))
+      parsed.set(raw, config)
+    }
+    return { ...ctx, node: { ...ctx.node, config } } as never
+  }
   return {
     type: spec.type,
     version: spec.version ?? 1,
@@ -38,13 +51,17 @@ export function defineNodeType<S extends z.ZodType<Record<string, unknown>>>(spe
       return parsed.success ? [] : parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
     },
     // the engine hands executors the config with zod's defaults applied
-    execute: (ctx) =>
-      spec.execute({ ...ctx, node: { ...ctx.node, config: spec.config.parse(ctx.node.config) } } as never),
-    resume: spec.resume
-      ? (ctx, event) =>
-          spec.resume!({ ...ctx, node: { ...ctx.node, config: spec.config.parse(ctx.node.config) } } as never, event)
-      : undefined,
+    execute: (ctx) => spec.execute(withConfig(ctx)),
+    resume: spec.resume ? (ctx, event) => spec.resume!(withConfig(ctx), event) : undefined,
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const child of Object.values(value)) deepFreeze(child)
+  }
+  return value
 }
 
 export const text = (maxLength = 4000) => z.string().max(maxLength)

@@ -99,8 +99,8 @@ export class FlowEngine {
     options: { eventKey?: string; waitId?: string } = {},
   ): Promise<TurnResult> {
     return this.locked(runId, async () => {
-      if (options.eventKey && (await this.deps.store.eventSeen(options.eventKey))) return this.duplicate(runId)
-      const run = await this.deps.store.loadRun(runId)
+      const { run, eventSeen } = await this.deps.store.loadForDelivery(runId, options.eventKey)
+      if (eventSeen) return this.duplicateOf(runId, run)
       if (!run) throw userError(ErrorCode.NOT_FOUND, `No flow run ${runId}`, { status: 404 })
       const stale = options.waitId !== undefined && run.waitingFor?.waitId !== options.waitId
       if (run.status !== 'waiting' || !run.waitingFor || stale) {
@@ -307,24 +307,25 @@ export class FlowEngine {
       vars: run.variables,
       state,
       input: run.trigger.input,
-      evaluate: async (expression) => evaluateExpression(expression, await scopeOf(), this.clockBindings()),
-      render: async (template) => renderTemplate(template, await scopeOf(), this.clockBindings()),
+      evaluate: async (expression) => evaluateExpression(expression, await scopeOf(), this.clock),
+      render: async (template) => renderTemplate(template, await scopeOf(), this.clock),
       emit: (output) => outputs.push(output),
       effects,
     }
   }
 
   /** $now() and $millis() follow the run's clock, so the simulator's virtual time applies. */
-  private clockBindings() {
-    return { now: () => this.now().toISOString(), millis: () => this.now().getTime() }
-  }
+  private readonly clock = { now: () => this.now().toISOString(), millis: () => this.now().getTime() }
 
   private async locked<T>(runId: string, fn: () => Promise<T>): Promise<T> {
     return this.deps.locks ? this.deps.locks.withLock(`flow-run:${runId}`, LOCK, fn) : fn()
   }
 
   private async duplicate(runId: string): Promise<TurnResult> {
-    const run = await this.deps.store.loadRun(runId)
+    return this.duplicateOf(runId, await this.deps.store.loadRun(runId))
+  }
+
+  private duplicateOf(runId: string, run: RunRecord | null): TurnResult {
     return {
       runId,
       status: run?.status ?? 'running',

@@ -6,6 +6,7 @@ import type { NodeTypeRegistry } from '../node-types/registry.js'
 import { CALLBACK_DUE_JOB, createDbEffects, SURVEY_DUE_JOB, type DbEffectsDeps } from './db-effects.js'
 import { FlowEngine } from './flow-engine.js'
 import { createPrismaRunStore } from './prisma-run-store.js'
+import { stepsOfTurns } from './run-trace.js'
 import { createSqliteRunStore } from './sqlite-run-store.js'
 
 export const FLOW_TIMER_JOB = 'flows.timer'
@@ -95,16 +96,19 @@ export function createFlowRuntime(deps: FlowRuntimeDeps) {
         })
       }
     },
+    /** The run with its trace: `steps`, one per executed node, in order (stored one row per turn). */
     async getRun(runId: string) {
       const run = await db.flowRun.findUnique({
         where: { id: runId },
         include: {
-          steps: { orderBy: { seq: 'asc' } },
+          turns: { orderBy: { seq: 'asc' } },
           flow: { select: { name: true } },
           flowVersion: { select: { version: true } },
         },
       })
-      return run
+      if (!run) return null
+      const { turns, flow, flowVersion, ...fields } = run
+      return { ...fields, steps: stepsOfTurns(run.id, turns), flow, flowVersion }
     },
     async listRuns(flowId: string, filter: { status?: string; limit: number }) {
       return db.flowRun.findMany({

@@ -29,6 +29,9 @@ export function createMemoryRunStore(
       const run = runs.get(id)
       return run ? structuredClone(run) : null
     },
+    async loadForDelivery(id, key) {
+      return { run: await store.loadRun(id), eventSeen: key !== undefined && events.has(key) }
+    },
     async eventSeen(key) {
       return events.has(key)
     },

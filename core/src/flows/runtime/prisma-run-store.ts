@@ -3,6 +3,7 @@ import type { Db, Prisma } from '../../storage/index.js'
 import { flowDocumentSchema } from '../document/flow-document.js'
 import { migrateFlowDocument } from '../document/migrate-document.js'
 import type { LoadedVersion, RunRecord, RunStore } from './run-record.js'
+import { turnStepsJson } from './run-trace.js'
 
 const json = (value: unknown) => value as Prisma.InputJsonValue
 
@@ -64,6 +65,10 @@ export function createPrismaRunStore(db: Db): RunStore {
         endedAt: row.endedAt,
       }
     },
+    async loadForDelivery(runId, key) {
+      const [run, eventSeen] = await Promise.all([this.loadRun(runId), key ? this.eventSeen(key) : false])
+      return { run, eventSeen }
+    },
     async runForEvent(key) {
       return (await db.flowRunEvent.findUnique({ where: { key } }))?.runId ?? null
     },
@@ -94,14 +99,15 @@ export function createPrismaRunStore(db: Db): RunStore {
           })
           // the key is written in the same transaction: a duplicate rolls the whole turn back
           if (eventKey) await tx.flowRunEvent.create({ data: { key: eventKey, runId: run.id } })
+          // the turn's trace is one row (run-trace.ts)
           if (steps.length)
-            await tx.flowRunStep.createMany({
-              data: steps.map((s) => ({
+            await tx.flowRunTurn.create({
+              data: {
                 runId: run.id,
-                ...s,
-                input: json(s.input ?? {}),
-                output: json(s.output ?? {}),
-              })),
+                seq: steps[0]!.seq,
+                steps: json(turnStepsJson(steps)),
+                startedAt: steps[0]!.startedAt,
+              },
             })
         })
         return 'saved'

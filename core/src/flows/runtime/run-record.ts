@@ -58,10 +58,12 @@ export interface RunStore {
   /** the published version of a flow, by id or name */
   publishedVersion(flowIdOrName: string): Promise<LoadedVersion>
   loadRun(runId: string): Promise<RunRecord | null>
+  /** What a delivery reads first, in one go: the run, and whether the event key was applied already. */
+  loadForDelivery(runId: string, eventKey: string | undefined): Promise<{ run: RunRecord | null; eventSeen: boolean }>
   eventSeen(key: string): Promise<boolean>
   /** the run an applied event key belongs to */
   runForEvent(key: string): Promise<string | null>
-  /** Saves the run and its new trace steps (and the event key) atomically; 'duplicate' when the key was already applied. */
+  /** Saves the run, the turn's trace steps (one trace row) and the event key atomically; 'duplicate' when the key was already applied. */
   saveTurn(run: RunRecord, steps: TraceStep[], eventKey: string | undefined): Promise<'saved' | 'duplicate'>
 }
 

@@ -1,11 +1,22 @@
 import Database from 'better-sqlite3'
+import { createGroupCommit, DUPLICATE } from './group-commit.js'
 import type { RunRecord, RunStore, TraceStep } from './run-record.js'
+import { encodeTurnSteps } from './run-trace.js'
+import { startWalCheckpoints } from './wal-checkpoints.js'
+
+interface TurnWrite {
+  run: RunRecord
+  steps: TraceStep[]
+  eventKey: string | undefined
+}
 
 /**
  * The run store of the hot path on SQLite: prepared statements on its own better-sqlite3
- * connection (WAL lets it share the file with Prisma's), one synchronous transaction per turn.
+ * connection (WAL lets it share the file with Prisma's); a turn is three writes (the run, its
+ * event key, one trace row) in a transaction shared with the other turns of the same tick
+ * (group-commit.ts), and a delivery reads the run and its event key in one statement.
  * A turn through Prisma's interactive transaction cost ~3 ms here; this costs tens of µs plus a
- * share of one COMMIT (group commit, below).
+ * share of one COMMIT. See docs/benchmarks.md (bot turn).
  * Rows are written exactly as Prisma writes them (ISO dates with +00:00, JSON as text), so the
  * rest of the code reads them through Prisma unchanged. Versions are loaded by the given store.
  */
@@ -16,129 +27,75 @@ export function createSqliteRunStore(
   const db = new Database(file, { timeout: 10_000 })
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
-  // checkpoint the WAL in batches on a timer instead of inside whichever commit crosses the
-  // threshold (the other connections keep SQLite's default, so the WAL cannot grow unbounded)
+  // the WAL is checkpointed on a worker thread (wal-checkpoints.ts), not inside whichever commit
+  // crosses the threshold (the other connections keep SQLite's default)
   db.pragma('wal_autocheckpoint = 0')
-  const checkpoints = setInterval(() => {
-    try {
-      db.pragma('wal_checkpoint(PASSIVE)')
-    } catch {
-      // busy: the next tick tries again
-    }
-  }, 1000)
-  checkpoints.unref()
+  let checkpoints: { stop(): void } | undefined
   const date = (d: Date | null) => (d === null ? null : d.toISOString().replace('Z', '+00:00'))
   const json = (v: unknown) => JSON.stringify(v ?? null)
 
   const selectRun = db.prepare('SELECT * FROM "FlowRun" WHERE "id" = ?')
+  // one statement for the two reads of every delivery (each statement outside a transaction
+  // takes and releases a WAL read lock)
+  const selectForDelivery = db.prepare(`SELECT r.*, EXISTS (SELECT 1 FROM "FlowRunEvent" WHERE "key" = ?) AS "eventSeen"
+    FROM (SELECT 1) LEFT JOIN "FlowRun" r ON r."id" = ?`)
   const selectEvent = db.prepare('SELECT "runId" FROM "FlowRunEvent" WHERE "key" = ?')
-  const upsertRun =
-    db.prepare(`INSERT INTO "FlowRun" ("id", "flowId", "flowVersionId", "conversationId", "status", "currentNodeId", "variables", "waitingFor",
-      "callStack", "stepCount", "trigger", "lastError", "startedAt", "updatedAt", "endedAt")
-    VALUES (@id, @flowId, @flowVersionId, @conversationId, @status, @currentNodeId, @variables, @waitingFor, @callStack, @stepCount, @trigger, @lastError, @startedAt, @updatedAt, @endedAt)
-    ON CONFLICT("id") DO UPDATE SET "flowId" = excluded."flowId", "flowVersionId" = excluded."flowVersionId", "conversationId" = excluded."conversationId",
-      "status" = excluded."status", "currentNodeId" = excluded."currentNodeId", "variables" = excluded."variables", "waitingFor" = excluded."waitingFor",
-      "callStack" = excluded."callStack", "stepCount" = excluded."stepCount", "trigger" = excluded."trigger", "lastError" = excluded."lastError",
-      "updatedAt" = excluded."updatedAt", "endedAt" = excluded."endedAt"`)
-  const insertEvent = db.prepare('INSERT INTO "FlowRunEvent" ("key", "runId", "receivedAt") VALUES (?, ?, ?)')
-  const insertStep =
-    db.prepare(`INSERT INTO "FlowRunStep" ("runId", "seq", "nodeId", "nodeType", "input", "output", "port", "error", "startedAt", "durationMs")
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-
-  /** One turn's writes; inside the group transaction it runs as a savepoint of its own. */
-  const writeTurn = db.transaction(
-    (run: RunRecord, steps: TraceStep[], eventKey: string | undefined): 'saved' | 'duplicate' => {
-      if (eventKey && selectEvent.get(eventKey)) return 'duplicate'
-      upsertRun.run({
-        id: run.id,
-        flowId: run.flowId,
-        flowVersionId: run.flowVersionId,
-        conversationId: run.conversationId,
-        status: run.status,
-        currentNodeId: run.currentNodeId,
-        variables: json(run.variables),
-        waitingFor: run.waitingFor === null ? null : json(run.waitingFor),
-        callStack: json(run.callStack),
-        stepCount: run.stepCount,
-        trigger: json(run.trigger),
-        lastError: run.lastError,
-        startedAt: date(run.startedAt),
-        updatedAt: date(new Date()),
-        endedAt: date(run.endedAt),
-      })
-      if (eventKey) insertEvent.run(eventKey, run.id, date(new Date()))
-      for (const s of steps) {
-        insertStep.run(
-          run.id,
-          s.seq,
-          s.nodeId,
-          s.nodeType,
-          json(s.input ?? {}),
-          json(s.output ?? {}),
-          s.port,
-          s.error,
-          date(s.startedAt),
-          s.durationMs,
-        )
-      }
-      return 'saved'
-    },
+  // a run is inserted once and updated on every later turn: no upsert's conflict path
+  const updateRun =
+    db.prepare(`UPDATE "FlowRun" SET "flowId" = ?, "flowVersionId" = ?, "conversationId" = ?, "status" = ?,
+    "currentNodeId" = ?, "variables" = ?, "waitingFor" = ?, "callStack" = ?, "stepCount" = ?, "trigger" = ?, "lastError" = ?,
+    "updatedAt" = ?, "endedAt" = ? WHERE "id" = ?`)
+  const insertRun =
+    db.prepare(`INSERT INTO "FlowRun" ("flowId", "flowVersionId", "conversationId", "status", "currentNodeId",
+    "variables", "waitingFor", "callStack", "stepCount", "trigger", "lastError", "updatedAt", "endedAt", "id", "startedAt")
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  const insertEvent = db.prepare(
+    'INSERT INTO "FlowRunEvent" ("key", "runId", "receivedAt") VALUES (?, ?, ?) ON CONFLICT ("key") DO NOTHING',
   )
+  const insertTurn = db.prepare('INSERT INTO "FlowRunTurn" ("runId", "seq", "steps", "startedAt") VALUES (?, ?, ?, ?)')
 
-  // Group commit: turns saved in the same tick share one transaction (one COMMIT, the dominant
-  // cost); each turn's promise resolves only after that COMMIT, so every answer is still durable.
-  type Pending = {
-    run: RunRecord
-    steps: TraceStep[]
-    eventKey: string | undefined
-    resolve(r: 'saved' | 'duplicate'): void
-    reject(e: unknown): void
+  /** One turn's writes (the run, its event key, its trace row); DUPLICATE undoes them. */
+  const writeTurn = ({ run, steps, eventKey }: TurnWrite) => {
+    const now = date(new Date())
+    const row = [
+      run.flowId,
+      run.flowVersionId,
+      run.conversationId,
+      run.status,
+      run.currentNodeId,
+      json(run.variables),
+      run.waitingFor === null ? null : json(run.waitingFor),
+      json(run.callStack),
+      run.stepCount,
+      json(run.trigger),
+      run.lastError,
+      now,
+      date(run.endedAt),
+      run.id,
+    ]
+    if (updateRun.run(row).changes === 0) insertRun.run(...row, date(run.startedAt))
+    // the key after the run (it refers to the run); a key applied before undoes the turn
+    if (eventKey && insertEvent.run(eventKey, run.id, now).changes === 0) throw DUPLICATE
+    if (steps.length) insertTurn.run(run.id, steps[0]!.seq, encodeTurnSteps(steps), date(steps[0]!.startedAt))
   }
-  let queue: Pending[] = []
-  const commitGroup = db.transaction((group: Pending[]) =>
-    group.map((p) => {
-      try {
-        return { p, result: writeTurn(p.run, p.steps, p.eventKey) as 'saved' | 'duplicate' }
-      } catch (error) {
-        return { p, error }
-      }
-    }),
-  )
-  function flush() {
-    const group = queue
-    queue = []
-    try {
-      for (const outcome of commitGroup(group)) {
-        if ('error' in outcome) outcome.p.reject(outcome.error)
-        else outcome.p.resolve(outcome.result!)
-      }
-    } catch (error) {
-      for (const p of group) p.reject(error)
-    }
-  }
+  // the checkpoints start with the first commit (many stores never write) and may hold commits
+  // back for a moment (wal-checkpoints.ts)
+  const commits = createGroupCommit(db, writeTurn, () => {
+    checkpoints ??= startWalCheckpoints(file, {
+      checkpointHere: () => void db.pragma('wal_checkpoint(PASSIVE)'),
+      holdCommits: () => commits.hold(),
+    })
+  })
 
   return {
     loadVersion: (id) => versions.loadVersion(id),
     publishedVersion: (flow) => versions.publishedVersion(flow),
     async loadRun(runId) {
-      const row = selectRun.get(runId) as Record<string, unknown> | undefined
-      if (!row) return null
-      return {
-        id: row.id as string,
-        flowId: row.flowId as string,
-        flowVersionId: row.flowVersionId as string,
-        conversationId: (row.conversationId as string | null) ?? null,
-        status: row.status as RunRecord['status'],
-        currentNodeId: (row.currentNodeId as string | null) ?? null,
-        variables: JSON.parse(row.variables as string) as RunRecord['variables'],
-        waitingFor: row.waitingFor === null ? null : (JSON.parse(row.waitingFor as string) as RunRecord['waitingFor']),
-        callStack: JSON.parse(row.callStack as string) as RunRecord['callStack'],
-        stepCount: Number(row.stepCount),
-        trigger: JSON.parse(row.trigger as string) as RunRecord['trigger'],
-        lastError: (row.lastError as string | null) ?? null,
-        startedAt: new Date(row.startedAt as string),
-        endedAt: row.endedAt === null ? null : new Date(row.endedAt as string),
-      }
+      return toRunRecord(selectRun.get(runId) as Record<string, unknown> | undefined)
+    },
+    async loadForDelivery(runId, eventKey) {
+      const row = selectForDelivery.get(eventKey ?? null, runId) as Record<string, unknown>
+      return { run: toRunRecord(row), eventSeen: row.eventSeen === 1 }
     },
     async eventSeen(key) {
       return selectEvent.get(key) !== undefined
@@ -148,16 +105,32 @@ export function createSqliteRunStore(
         ((selectEvent.get(key) as { runId: string | null } | undefined)?.runId as string | null | undefined) ?? null
       )
     },
-    saveTurn(run, steps, eventKey) {
-      return new Promise((resolve, reject) => {
-        if (queue.length === 0) setImmediate(flush)
-        // no copy: the engine holds the run's lock and awaits this commit before touching the run again
-        queue.push({ run, steps, eventKey, resolve, reject })
-      })
-    },
+    // no copy of the run: the engine holds the run's lock and awaits this commit before touching it again
+    saveTurn: (run, steps, eventKey) => commits.submit({ run, steps, eventKey }),
     close() {
-      clearInterval(checkpoints)
+      checkpoints?.stop()
       db.close()
     },
+  }
+}
+
+/** A FlowRun row as written above (or by Prisma); null when there is none (id is null after a LEFT JOIN). */
+function toRunRecord(row: Record<string, unknown> | undefined): RunRecord | null {
+  if (!row || row.id === null) return null
+  return {
+    id: row.id as string,
+    flowId: row.flowId as string,
+    flowVersionId: row.flowVersionId as string,
+    conversationId: (row.conversationId as string | null) ?? null,
+    status: row.status as RunRecord['status'],
+    currentNodeId: (row.currentNodeId as string | null) ?? null,
+    variables: JSON.parse(row.variables as string) as RunRecord['variables'],
+    waitingFor: row.waitingFor === null ? null : (JSON.parse(row.waitingFor as string) as RunRecord['waitingFor']),
+    callStack: JSON.parse(row.callStack as string) as RunRecord['callStack'],
+    stepCount: Number(row.stepCount),
+    trigger: JSON.parse(row.trigger as string) as RunRecord['trigger'],
+    lastError: (row.lastError as string | null) ?? null,
+    startedAt: new Date(row.startedAt as string),
+    endedAt: row.endedAt === null ? null : new Date(row.endedAt as string),
   }
 }
