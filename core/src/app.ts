@@ -6,6 +6,7 @@ import { auditRoutes, createAuditLog, type AuditLog } from './audit/index.js'
 import { authPlugin, authRoutes, createAuthService, type AuthService } from './auth/index.js'
 import { loadSecrets, type Config } from './config/index.js'
 import { contactsRoutes, createContactsService, type ContactsService } from './contacts/index.js'
+import { conversationsRoutes, createConversationsService, type ConversationsService } from './conversations/index.js'
 import { registerClientIp } from './http/client-ip.js'
 import { docsRoutes } from './http/docs-routes.js'
 import { registerErrorResponses } from './http/error-responses.js'
@@ -54,6 +55,7 @@ export interface Services {
   nodeTypes: NodeTypeRegistry
   plugins: PluginsService
   ai: AiServices
+  conversations: ConversationsService
 }
 
 export interface App {
@@ -130,6 +132,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     provider: target.provider,
     createSandbox: sandbox.factory,
     sandboxUnavailable: sandbox.unavailable,
+    // conversations are built below (they need the flow runtime): bound when a message arrives
+    onInbound: async ({ plugin, channel, identityKind, message }) => {
+      await conversations.receive({ channelPlugin: plugin, channel, identityKind, message })
+    },
   })
   // flows see intents and the knowledge base through one interface: the built-in models, or an LLM plugin
   const ai = createAiServices({ nlu, kb, plugins, provider: config.ai.provider, logger })
@@ -145,6 +151,11 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     classify: classifyIntent,
     searchKb: searchKnowledgeBase,
     pluginAction: (ref, input) => plugins.callAction(ref, input),
+    onOutputs: async (run, outputs) => {
+      await conversations
+        .deliverFlowOutputs(run.conversationId!, outputs)
+        .catch((error: unknown) => logger.error({ err: error, runId: run.id }, "a flow's messages were not delivered"))
+    },
   })
   const simulator = {
     registry: nodeTypes,
@@ -152,6 +163,18 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     kb: { searchKnowledgeBase },
     resolveFlow: (flow: string) => flowRuntime.store.publishedVersion(flow),
   }
+  const flowTriggers = createFlowTriggers({ db, infra, engine: flowRuntime.engine, audit })
+  const conversations: ConversationsService = createConversationsService({
+    db,
+    infra,
+    audit,
+    logger,
+    contacts,
+    engine: () => flowRuntime.engine,
+    triggers: () => flowTriggers,
+    send: ({ channelPlugin, channel, to, text, quickReplies }) =>
+      plugins.send(channelPlugin, { channel, message: { to, kind: 'text', text, quickReplies } }),
+  })
   const services: Services = {
     audit,
     auth,
@@ -165,7 +188,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     ai,
     flows: createFlowsService({ db, audit, registry: nodeTypes }),
     flowRuntime,
-    flowTriggers: createFlowTriggers({ db, infra, engine: flowRuntime.engine, audit }),
+    flowTriggers,
+    conversations,
   }
 
   const server = Hapi.server({
@@ -215,6 +239,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     ...nluRoutes(services.nlu),
     ...kbRoutes(services.kb),
     ...flowsRoutes(services.flows, services.flowRuntime, services.flowTriggers, services.nodeTypes, simulator),
+    ...conversationsRoutes(conversations),
     ...pluginsRoutes(plugins, contacts),
     ...pluginWebhookRoutes(plugins),
     ...jobsRoutes(infra.scheduler, audit),

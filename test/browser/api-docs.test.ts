@@ -43,6 +43,7 @@ describe.skipIf(!chromiumInstalled)('API reference in Chromium', () => {
       'users',
       'teams',
       'contacts',
+      'conversations',
       'flows',
       'runs',
       'nlu',

@@ -155,6 +155,36 @@ export function createContactsService({ db, pii, phoneRegion }: { db: Db; pii: P
       return identity ? this.get(identity.contactId) : null
     },
 
+    /**
+     * The contact behind a channel address, created on first contact (a WeChat follower, a web
+     * visitor). Two messages racing from a new customer end up on one contact: the loser of the
+     * insert finds the winner's.
+     */
+    async findOrCreateByIdentity(
+      channel: string,
+      address: string,
+      name?: string,
+    ): Promise<{ contact: ContactView; identityId: string }> {
+      const identityOf = (contact: ContactView) =>
+        contact.identities.find((i) => i.channel === channel && i.address === normalizeAddress(channel, address))?.id
+      const found = await this.findByIdentity(channel, address)
+      if (found) return { contact: found, identityId: identityOf(found)! }
+      try {
+        const created = await this.create({ name, identities: [{ channel, address, verified: true }] })
+        return { contact: created, identityId: identityOf(created)! }
+      } catch (error) {
+        const again = await this.findByIdentity(channel, address)
+        if (again) return { contact: again, identityId: identityOf(again)! }
+        throw error
+      }
+    },
+
+    /** The channel and address of one identity, decrypted (where a reply goes). */
+    async identityAddress(identityId: string): Promise<{ channel: string; address: string } | null> {
+      const row = await db.contactIdentity.findUnique({ where: { id: identityId } })
+      return row ? { channel: row.channel, address: pii.decrypt('identity.address', row.addressEnc) } : null
+    },
+
     async update(id: string, change: UpdateContactInput): Promise<ContactView> {
       await this.get(id)
       const pick = <K extends keyof UpdateContactInput>(k: K) => (k in change ? change[k] : undefined)

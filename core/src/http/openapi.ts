@@ -116,6 +116,10 @@ export function buildOpenApi(server: Server, info: { version: string }) {
       { name: 'teams', description: 'Groups of users' },
       { name: 'contacts', description: 'Customers and their channel identities (personal data encrypted at rest)' },
       {
+        name: 'conversations',
+        description: 'Conversations across channels: threads, replies, notes, resolve and reopen',
+      },
+      {
         name: 'flows',
         description: 'Flows, versions, validation, simulation, flow tests, triggers and the node-type catalog',
       },

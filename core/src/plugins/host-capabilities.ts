@@ -1,4 +1,4 @@
-import { inboundMessage } from '@switchboard/plugin-sdk'
+import { inboundMessage, type InboundMessage } from '@switchboard/plugin-sdk'
 import { ErrorCode } from '../errors/index.js'
 import type { Infra } from '../infra/index.js'
 import type { Logger } from '../logger.js'
@@ -9,6 +9,14 @@ import { createPluginCache } from './plugin-cache.js'
 import { createPluginKvStore } from './plugin-kv-store.js'
 import type { HostCapabilities } from './sandbox/index.js'
 
+/** An inbound message a channel plugin received, as the host hands it on. */
+export interface InboundDelivery {
+  plugin: string
+  channel: string
+  identityKind: string
+  message: InboundMessage
+}
+
 /**
  * The host's side of a plugin's `ctx`, each member held to what the plugin declared: its own kv
  * store within its quota, its own bounded cache, its log, the event topics it may emit (published
@@ -16,7 +24,14 @@ import type { HostCapabilities } from './sandbox/index.js'
  * channels it declared, handed on once per channel message id.
  */
 export function hostCapabilities(
-  deps: { db: Db; infra: Infra; logger: Logger; provider: 'sqlite' | 'postgresql' },
+  deps: {
+    db: Db
+    infra: Infra
+    logger: Logger
+    provider: 'sqlite' | 'postgresql'
+    /** hands an inbound message to the conversations module, on the instance that received it */
+    onInbound?: (input: InboundDelivery) => Promise<void>
+  },
   plugin: LoadedPlugin,
 ): HostCapabilities {
   const { db, infra, logger } = deps
@@ -44,17 +59,23 @@ export function hostCapabilities(
           parsed.error.issues,
         )
       // a channel retries (WeChat thrice): the same message id is handed on once per day
-      const seen = await infra.cache.increment(
-        `plugin-inbound:${manifest.name}:${channel}:${parsed.data.channelMessageId}`,
-        24 * 3600_000,
-      )
+      const seenKey = `plugin-inbound:${manifest.name}:${channel}:${parsed.data.channelMessageId}`
+      const seen = await infra.cache.increment(seenKey, 24 * 3600_000)
       if (seen > 1) return { duplicate: true }
-      await infra.bus.publish('channel.message.received', {
+      const delivery = {
         plugin: manifest.name,
         channel,
         identityKind: manifest.channels[channel]!.identityKind,
         message: parsed.data,
-      })
+      }
+      try {
+        await deps.onInbound?.(delivery)
+      } catch (error) {
+        // not stored: the channel's retry must not be taken for a duplicate
+        await infra.cache.delete(seenKey)
+        throw error
+      }
+      await infra.bus.publish('channel.message.received', delivery)
       return { duplicate: false }
     },
   }

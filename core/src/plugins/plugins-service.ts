@@ -7,7 +7,7 @@ import type { Infra } from '../infra/index.js'
 import type { Logger } from '../logger.js'
 import type { PiiCipher } from '../pii/index.js'
 import type { Db } from '../storage/index.js'
-import { hostCapabilities } from './host-capabilities.js'
+import { hostCapabilities, type InboundDelivery } from './host-capabilities.js'
 import type { LoadedPlugin, PluginsSettings } from './loaded-plugin.js'
 import { pluginUserError } from './plugin-errors.js'
 import { createPluginInvoker } from './plugin-invoker.js'
@@ -34,6 +34,8 @@ export interface PluginsServiceDeps {
   /** null when no sandbox can run on this machine (isolated-vm failed to load) */
   createSandbox: SandboxFactory | null
   sandboxUnavailable?: string
+  /** where inbound channel messages go (the conversations module) */
+  onInbound?: (input: InboundDelivery) => Promise<void>
 }
 
 /**
@@ -69,7 +71,11 @@ export function createPluginsService(deps: PluginsServiceDeps) {
     settings,
     createSandbox: deps.createSandbox,
     sandboxUnavailable: deps.sandboxUnavailable,
-    capabilities: (plugin) => hostCapabilities({ db, infra, logger, provider: deps.provider }, plugin),
+    capabilities: (plugin) =>
+      hostCapabilities(
+        { db, infra, logger, provider: deps.provider, onInbound: (x) => deps.onInbound?.(x) ?? Promise.resolve() },
+        plugin,
+      ),
     calls: {
       callAction: (ref, input) => invoker.callAction(ref, input),
       runNode: (plugin, node, input) => invoker.runNode(plugin, node, input),

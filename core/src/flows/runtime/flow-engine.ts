@@ -41,6 +41,11 @@ export interface FlowEngineDeps {
   effectsFor(run: RunRecord): FlowEffects
   locks?: LockManager
   now?: () => Date
+  /**
+   * Called after a turn of a run bound to a conversation is saved, with what it produced (messages
+   * to send, on whichever instance ran the turn: an input, a timer or an event). It must not throw.
+   */
+  onOutputs?: (run: RunRecord, outputs: FlowOutput[]) => Promise<void>
 }
 
 const LOCK = { ttlMs: 60_000, waitMs: 30_000 }
@@ -255,6 +260,7 @@ export class FlowEngine {
 
     const saved = await this.deps.store.saveTurn(run, steps, eventKey)
     if (saved === 'duplicate') return this.duplicate(run.id)
+    if (run.conversationId && outputs.length > 0 && this.deps.onOutputs) await this.deps.onOutputs(run, outputs)
     return this.result(run, outputs, false)
   }
 

@@ -4,7 +4,7 @@ import type { Infra } from '../../infra/index.js'
 import type { Db } from '../../storage/index.js'
 import type { NodeTypeRegistry } from '../node-types/registry.js'
 import { CALLBACK_DUE_JOB, createDbEffects, SURVEY_DUE_JOB, type DbEffectsDeps } from './db-effects.js'
-import { FlowEngine } from './flow-engine.js'
+import { FlowEngine, type FlowEngineDeps } from './flow-engine.js'
 import { createPrismaRunStore } from './prisma-run-store.js'
 import { stepsOfTurns } from './run-trace.js'
 import { createSqliteRunStore } from './sqlite-run-store.js'
@@ -22,6 +22,8 @@ export interface FlowRuntimeDeps {
   classify?: DbEffectsDeps['classify']
   searchKb?: DbEffectsDeps['searchKb']
   pluginAction?: DbEffectsDeps['pluginAction']
+  /** messages a conversation's run produced, to send on its channel (the conversations module) */
+  onOutputs?: FlowEngineDeps['onOutputs']
 }
 
 /**
@@ -39,6 +41,7 @@ export function createFlowRuntime(deps: FlowRuntimeDeps) {
     registry: deps.registry,
     store,
     locks: infra.locks,
+    onOutputs: deps.onOutputs,
     effectsFor: (run) =>
       createDbEffects(
         {

@@ -1,0 +1,305 @@
+import type { InboundMessage } from '@switchboard/plugin-sdk'
+import type { Actor, AuditLog } from '../audit/index.js'
+import type { ContactsService } from '../contacts/index.js'
+import { ErrorCode, userError } from '../errors/index.js'
+import type { FlowEngine, FlowOutput, FlowTriggers } from '../flows/index.js'
+import type { Infra } from '../infra/index.js'
+import type { Logger } from '../logger.js'
+import type { Db, Prisma } from '../storage/index.js'
+
+/** Delivers a message to the customer on a channel; the channel's own message id, if it gives one. */
+export type ChannelSender = (input: {
+  channelPlugin: string
+  channel: string
+  to: { id: string; kind: string }
+  text: string
+  quickReplies?: string[]
+}) => Promise<{ channelMessageId: string | null }>
+
+type ConversationRow = NonNullable<Awaited<ReturnType<Db['conversation']['findUnique']>>>
+type MessageRow = NonNullable<Awaited<ReturnType<Db['message']['findUnique']>>>
+
+const OPEN = ['bot', 'queued', 'assigned']
+
+/**
+ * One conversation per customer per channel while it is open: inbound messages (stored once per
+ * channel message id), the bot's and agents' replies (stored, then sent on the channel), notes,
+ * and the lifecycle bot → queued → assigned → resolved (→ reopened). Every change bumps the
+ * conversation's version and is published on the bus.
+ */
+export function createConversationsService(deps: {
+  db: Db
+  infra: Infra
+  audit: AuditLog
+  logger: Logger
+  contacts: ContactsService
+  engine: () => FlowEngine
+  triggers: () => FlowTriggers
+  send: ChannelSender
+}) {
+  const { db, infra, logger, contacts } = deps
+
+  async function publish(topic: string, conversation: ConversationRow, extra: Record<string, unknown> = {}) {
+    await infra.bus.publish(topic, {
+      conversationId: conversation.id,
+      version: conversation.version,
+      status: conversation.status,
+      queueId: conversation.queueId,
+      assigneeId: conversation.assigneeId,
+      ...extra,
+    })
+  }
+
+  /** Appends a message with the next sequence number, bumping the conversation's version. */
+  async function append(
+    conversationId: string,
+    message: Omit<Prisma.MessageUncheckedCreateInput, 'conversationId' | 'seq'>,
+  ): Promise<{ message: MessageRow; conversation: ConversationRow } | 'duplicate'> {
+    try {
+      return await db.$transaction(async (tx) => {
+        const conversation = await tx.conversation.update({
+          where: { id: conversationId },
+          data: { messageSeq: { increment: 1 }, version: { increment: 1 }, lastMessageAt: new Date() },
+        })
+        const row = await tx.message.create({ data: { ...message, conversationId, seq: conversation.messageSeq } })
+        return { message: row, conversation }
+      })
+    } catch (error) {
+      // the same channel message id again (a retry): stored once
+      if ((error as { code?: string }).code === 'P2002') return 'duplicate'
+      throw error
+    }
+  }
+
+  async function openConversation(input: {
+    contactId: string
+    channel: string
+    channelPlugin: string | null
+    identityId: string
+  }): Promise<{ conversation: ConversationRow; created: boolean }> {
+    const open = await db.conversation.findFirst({
+      where: { contactId: input.contactId, channel: input.channel, status: { in: OPEN } },
+      orderBy: { createdAt: 'desc' },
+    })
+    if (open) return { conversation: open, created: false }
+    const last = await db.conversation.findFirst({
+      where: { contactId: input.contactId },
+      orderBy: { createdAt: 'desc' },
+      select: { lastAgentId: true },
+    })
+    const conversation = await db.conversation.create({
+      data: { ...input, status: 'bot', lastAgentId: last?.lastAgentId ?? null },
+    })
+    await publish('conversation.created', conversation, { channel: input.channel, contactId: input.contactId })
+    return { conversation, created: true }
+  }
+
+  /** Sends one stored outbound message on the conversation's channel and records the outcome. */
+  async function deliver(conversation: ConversationRow, message: MessageRow, quickReplies?: string[]) {
+    if (!conversation.channelPlugin || !conversation.identityId) return
+    const to = await contacts.identityAddress(conversation.identityId)
+    if (!to) return
+    try {
+      const sent = await deps.send({
+        channelPlugin: conversation.channelPlugin,
+        channel: conversation.channel,
+        to: { id: to.address, kind: to.channel },
+        text: message.body,
+        quickReplies,
+      })
+      await db.message.update({
+        where: { id: message.id },
+        data: { status: 'sent', ...(sent.channelMessageId ? { channelMessageId: sent.channelMessageId } : {}) },
+      })
+    } catch (error) {
+      logger.warn({ err: error, conversationId: conversation.id }, 'a reply could not be delivered on its channel')
+      await db.message.update({ where: { id: message.id }, data: { status: 'failed' } })
+      await publish('conversation.message.failed', conversation, {
+        messageId: message.id,
+        error: (error as Error).message,
+      })
+    }
+  }
+
+  async function get(id: string): Promise<ConversationRow> {
+    const row = await db.conversation.findUnique({ where: { id } })
+    if (!row) throw userError(ErrorCode.NOT_FOUND, `No conversation ${id}`, { status: 404 })
+    return row
+  }
+
+  /** Hands an inbound customer message to the bot: the run waiting for input, or the channel's entry flow. */
+  async function toBot(conversation: ConversationRow, message: MessageRow, created: boolean) {
+    const eventKey = `message:${message.id}`
+    const waiting = await db.flowRun.findFirst({
+      where: { conversationId: conversation.id, status: 'waiting' },
+      orderBy: { startedAt: 'desc' },
+    })
+    if (waiting) return deps.engine().deliver(waiting.id, { kind: 'input', text: message.body }, { eventKey })
+    if (!created && conversation.status !== 'bot') return null
+    return deps.triggers().startForNewConversation({
+      channel: conversation.channel,
+      conversationId: conversation.id,
+      text: message.body,
+      eventKey,
+    })
+  }
+
+  return {
+    get,
+
+    /**
+     * A customer's message from a channel: the contact by identity (created on first contact), the
+     * open conversation (or a new one), the message stored once, then the bot if it is the bot's turn.
+     */
+    async receive(input: {
+      channelPlugin: string | null
+      channel: string
+      identityKind: string
+      message: InboundMessage
+    }): Promise<{ conversationId: string; messageId: string | null; duplicate: boolean }> {
+      const { message } = input
+      const { contact, identityId } = await contacts.findOrCreateByIdentity(
+        input.identityKind,
+        message.from.id,
+        message.from.name,
+      )
+      const { conversation, created } = await openConversation({
+        contactId: contact.id,
+        channel: input.channel,
+        channelPlugin: input.channelPlugin,
+        identityId,
+      })
+      const text = message.text ?? (message.event ? `[${message.event}]` : `[${message.kind}]`)
+      const appended = await append(conversation.id, {
+        channel: input.channel,
+        channelMessageId: message.channelMessageId,
+        direction: 'inbound',
+        kind: message.kind === 'text' ? 'text' : message.kind === 'event' ? 'system' : 'media',
+        body: text,
+        payload: { media: message.media ?? null, event: message.event ?? null, receivedAt: message.receivedAt },
+        status: 'received',
+      })
+      if (appended === 'duplicate') return { conversationId: conversation.id, messageId: null, duplicate: true }
+      await publish('conversation.message.created', appended.conversation, {
+        messageId: appended.message.id,
+        seq: appended.message.seq,
+        direction: 'inbound',
+      })
+      if (appended.conversation.status === 'bot' || created) {
+        await toBot(appended.conversation, appended.message, created).catch((error: unknown) =>
+          logger.error({ err: error, conversationId: conversation.id }, 'the bot could not take the message'),
+        )
+      }
+      return { conversationId: conversation.id, messageId: appended.message.id, duplicate: false }
+    },
+
+    /** What a conversation's flow said: stored as the bot's messages and sent on the channel. */
+    async deliverFlowOutputs(conversationId: string, outputs: FlowOutput[]): Promise<void> {
+      for (const output of outputs) {
+        if (output.kind !== 'message' || typeof output.text !== 'string') continue
+        const quickReplies = Array.isArray(output.quickReplies) ? (output.quickReplies as string[]) : undefined
+        const conversation = await get(conversationId)
+        const appended = await append(conversationId, {
+          channel: conversation.channel,
+          direction: 'outbound',
+          kind: 'text',
+          body: output.text,
+          payload: { by: 'bot', quickReplies: quickReplies ?? [] },
+          status: 'pending',
+        })
+        if (appended === 'duplicate') continue
+        await publish('conversation.message.created', appended.conversation, {
+          messageId: appended.message.id,
+          seq: appended.message.seq,
+          direction: 'outbound',
+          by: 'bot',
+        })
+        await deliver(appended.conversation, appended.message, quickReplies)
+      }
+    },
+
+    /** An agent's reply (sent to the customer) or internal note (kept in the thread, never sent). */
+    async post(actor: Actor, id: string, input: { text: string; internal: boolean }) {
+      const conversation = await get(id)
+      const appended = await append(id, {
+        channel: conversation.channel,
+        direction: input.internal ? 'internal' : 'outbound',
+        kind: input.internal ? 'note' : 'text',
+        body: input.text,
+        authorUserId: actor.userId,
+        payload: { by: 'agent' },
+        status: input.internal ? 'received' : 'pending',
+      })
+      if (appended === 'duplicate') throw new Error('unreachable: agent messages have no channel id')
+      await publish('conversation.message.created', appended.conversation, {
+        messageId: appended.message.id,
+        seq: appended.message.seq,
+        direction: appended.message.direction,
+        by: 'agent',
+      })
+      if (!input.internal) await deliver(appended.conversation, appended.message)
+      return db.message.findUniqueOrThrow({ where: { id: appended.message.id } })
+    },
+
+    async messages(id: string, options: { afterSeq?: number; limit: number }) {
+      await get(id)
+      return db.message.findMany({
+        where: { conversationId: id, seq: { gt: options.afterSeq ?? 0 } },
+        orderBy: { seq: 'asc' },
+        take: options.limit,
+      })
+    },
+
+    async list(filter: { status?: string; queueId?: string; assigneeId?: string; contactId?: string; limit: number }) {
+      return db.conversation.findMany({
+        where: {
+          ...(filter.status ? { status: filter.status } : { status: { in: OPEN } }),
+          ...(filter.queueId ? { queueId: filter.queueId } : {}),
+          ...(filter.assigneeId ? { assigneeId: filter.assigneeId } : {}),
+          ...(filter.contactId ? { contactId: filter.contactId } : {}),
+        },
+        orderBy: { lastMessageAt: 'desc' },
+        take: filter.limit,
+      })
+    },
+
+    /** Resolve or reopen; tags and priority. Each change is one version. */
+    async update(
+      actor: Actor,
+      id: string,
+      change: { status?: 'resolved' | 'open'; tags?: string[]; priority?: number },
+    ): Promise<ConversationRow> {
+      const current = await get(id)
+      const data: Prisma.ConversationUncheckedUpdateInput = { version: { increment: 1 } }
+      if (change.tags) data.tags = change.tags
+      if (change.priority !== undefined) data.priority = change.priority
+      if (change.status === 'resolved') {
+        data.status = 'resolved'
+        data.resolvedAt = new Date()
+        data.lastAgentId = current.assigneeId ?? current.lastAgentId
+        data.assigneeId = null
+      }
+      if (change.status === 'open' && current.status === 'resolved') {
+        data.status = current.lastAgentId ? 'queued' : 'bot'
+        data.resolvedAt = null
+        data.queuedAt = current.lastAgentId ? new Date() : null
+      }
+      const saved = await db.conversation.update({ where: { id }, data })
+      await deps.audit.record(actor, {
+        action: 'conversation.updated',
+        targetType: 'conversation',
+        targetId: id,
+        details: { status: change.status ?? null, tags: change.tags ?? null, priority: change.priority ?? null },
+      })
+      const topic =
+        change.status === 'resolved'
+          ? 'conversation.resolved'
+          : change.status === 'open' && current.status === 'resolved'
+            ? 'conversation.reopened'
+            : 'conversation.updated'
+      await publish(topic, saved, { contactId: saved.contactId, channel: saved.channel })
+      return saved
+    },
+  }
+}
+export type ConversationsService = ReturnType<typeof createConversationsService>
