@@ -29,6 +29,7 @@ import { createKbService, kbRoutes, type KbService } from './kb/index.js'
 import { createLogger, type Logger } from './logger.js'
 import { createNluService, nluRoutes, type NluService } from './nlu/index.js'
 import { createPiiCipher, type PiiCipher } from './pii/index.js'
+import { createRoutingService, routingRoutes, type RoutingService } from './routing/index.js'
 import {
   createPluginSandboxFactory,
   createPluginsService,
@@ -56,6 +57,7 @@ export interface Services {
   plugins: PluginsService
   ai: AiServices
   conversations: ConversationsService
+  routing: RoutingService
 }
 
 export interface App {
@@ -175,6 +177,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     send: ({ channelPlugin, channel, to, text, quickReplies }) =>
       plugins.send(channelPlugin, { channel, message: { to, kind: 'text', text, quickReplies } }),
   })
+  const routing = createRoutingService({ db, infra, audit, logger })
   const services: Services = {
     audit,
     auth,
@@ -190,6 +193,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     flowRuntime,
     flowTriggers,
     conversations,
+    routing,
   }
 
   const server = Hapi.server({
@@ -240,6 +244,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     ...kbRoutes(services.kb),
     ...flowsRoutes(services.flows, services.flowRuntime, services.flowTriggers, services.nodeTypes, simulator),
     ...conversationsRoutes(conversations),
+    ...routingRoutes(routing),
     ...pluginsRoutes(plugins, contacts),
     ...pluginWebhookRoutes(plugins),
     ...jobsRoutes(infra.scheduler, audit),
@@ -263,6 +268,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       await services.plugins.start()
       await infra.scheduler.start()
       await services.flowTriggers.start()
+      await services.routing.start()
       await server.start()
       logger.info({ url: server.info.uri, database: target.provider, infra: infra.kind }, 'switchboard is listening')
     },
@@ -270,6 +276,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       if (stopped) return
       stopped = true
       await server.stop({ timeout: config.server.shutdownTimeout })
+      await services.routing.stop()
       await services.flowTriggers.stop()
       await infra.scheduler.stop()
       await services.plugins.stop()

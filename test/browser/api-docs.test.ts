@@ -44,6 +44,7 @@ describe.skipIf(!chromiumInstalled)('API reference in Chromium', () => {
       'teams',
       'contacts',
       'conversations',
+      'routing',
       'flows',
       'runs',
       'nlu',

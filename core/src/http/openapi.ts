@@ -119,6 +119,7 @@ export function buildOpenApi(server: Server, info: { version: string }) {
         name: 'conversations',
         description: 'Conversations across channels: threads, replies, notes, resolve and reopen',
       },
+      { name: 'routing', description: 'Agents’ presence and capacity, waiting positions, transfers' },
       {
         name: 'flows',
         description: 'Flows, versions, validation, simulation, flow tests, triggers and the node-type catalog',

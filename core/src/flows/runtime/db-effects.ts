@@ -33,7 +33,7 @@ export function createDbEffects(deps: DbEffectsDeps, run: RunRecord): FlowEffect
       if (conversationId)
         await db.conversation.update({
           where: { id: conversationId },
-          data: { status: 'queued', queueId: row.id, priority },
+          data: { status: 'queued', queueId: row.id, priority, queuedAt: new Date(), version: { increment: 1 } },
         })
       await bus.publish('conversation.queued', {
         conversationId,

@@ -1,0 +1,235 @@
+import type { Actor, AuditLog } from '../audit/index.js'
+import { ErrorCode, userError } from '../errors/index.js'
+import type { Infra } from '../infra/index.js'
+import type { Logger } from '../logger.js'
+import type { Db } from '../storage/index.js'
+import { estimateWait } from './estimate-wait.js'
+import { planAssignments } from './plan-assignments.js'
+import { readRoutingSnapshot } from './routing-snapshot.js'
+import type { MediaKind, Presence } from './routing-types.js'
+
+/** The events after which someone may be assigned. */
+const TRIGGERS = [
+  'conversation.queued',
+  'conversation.resolved',
+  'conversation.reopened',
+  'agent.presence',
+  'agent.capacity',
+]
+/** Aging and overflow change who is next as time passes: look again this often even without events. */
+const TICK_MS = 5_000
+
+/**
+ * The ACD around the pure routing decisions: reads a snapshot, plans, and commits each assignment
+ * with a conditional update (only a conversation still queued and unassigned is taken), all under
+ * one cluster-wide lock, so with several instances on one Redis no conversation is assigned twice
+ * and none is skipped. Runs on queue, resolve, reopen and presence events, and every few seconds.
+ */
+export function createRoutingService(deps: { db: Db; infra: Infra; audit: AuditLog; logger: Logger }) {
+  const { db, infra, audit, logger } = deps
+  let pending: Promise<number> | null = null
+  let again = false
+  let timer: NodeJS.Timeout | null = null
+  const unsubscribers: Array<() => Promise<void>> = []
+
+  async function assignOnce(): Promise<number> {
+    const lock = await infra.locks.acquire('routing.assign', { ttlMs: 30_000, waitMs: 0 })
+    // another instance is deciding right now; look again shortly, in case what woke us came after its snapshot
+    if (!lock) return -1
+    try {
+      const now = new Date()
+      const snapshot = await readRoutingSnapshot(db, now)
+      if (snapshot.queued.length === 0) return 0
+      const plan = planAssignments(snapshot)
+      let made = 0
+      for (const assignment of plan.assignments) {
+        const taken = await db.conversation.updateMany({
+          where: { id: assignment.conversationId, status: 'queued', assigneeId: null },
+          data: {
+            status: 'assigned',
+            assigneeId: assignment.agentId,
+            lastAgentId: assignment.agentId,
+            assignedAt: now,
+            version: { increment: 1 },
+          },
+        })
+        if (taken.count === 0) continue
+        made++
+        await db.agentState.update({ where: { userId: assignment.agentId }, data: { idleSince: now } })
+        const row = await db.conversation.findUniqueOrThrow({ where: { id: assignment.conversationId } })
+        await infra.bus.publish('conversation.assigned', {
+          conversationId: row.id,
+          version: row.version,
+          status: row.status,
+          queueId: row.queueId,
+          assigneeId: row.assigneeId,
+          reason: assignment.reason,
+        })
+      }
+      return made
+    } finally {
+      await lock.release()
+    }
+  }
+
+  /** Runs an assignment pass soon; calls meanwhile fold into one more pass. */
+  function kick(): Promise<number> {
+    if (pending) {
+      again = true
+      return pending
+    }
+    pending = assignOnce()
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'routing pass failed')
+        return 0
+      })
+      .then((made) => {
+        if (made === -1) setTimeout(() => void kick(), 250).unref()
+        return Math.max(made, 0)
+      })
+      .finally(() => {
+        pending = null
+        if (again) {
+          again = false
+          void kick()
+        }
+      })
+    return pending
+  }
+
+  async function agentState(userId: string) {
+    const user = await db.user.findUnique({ where: { id: userId } })
+    if (!user) throw userError(ErrorCode.NOT_FOUND, `No user ${userId}`, { status: 404 })
+    return db.agentState.upsert({ where: { userId }, create: { userId }, update: {} })
+  }
+
+  return {
+    /** Follows the events that free or need an agent, and ticks for aging and overflow. */
+    async start() {
+      for (const topic of TRIGGERS) unsubscribers.push(await infra.bus.subscribe(topic, () => void kick()))
+      timer = setInterval(() => void kick(), TICK_MS)
+      timer.unref()
+      await kick()
+    },
+    async stop() {
+      if (timer) clearInterval(timer)
+      for (const u of unsubscribers.splice(0)) await u()
+      await pending
+    },
+    /** One assignment pass now; how many conversations it assigned. */
+    assign: () => kick(),
+
+    async setPresence(actor: Actor, userId: string, input: { presence: Presence; reason?: string | null }) {
+      const before = await agentState(userId)
+      const now = new Date()
+      const state = await db.agentState.update({
+        where: { userId },
+        data: {
+          presence: input.presence,
+          reason: input.reason ?? null,
+          since: before.presence === input.presence ? before.since : now,
+          ...(input.presence === 'available' && before.presence !== 'available' ? { idleSince: now } : {}),
+        },
+      })
+      await audit.record(actor, {
+        action: 'agent.presence',
+        targetType: 'user',
+        targetId: userId,
+        details: { presence: input.presence, reason: input.reason ?? null },
+      })
+      await infra.bus.publish('agent.presence', {
+        userId,
+        presence: state.presence,
+        reason: state.reason,
+        since: state.since,
+      })
+      return state
+    },
+
+    async setCapacity(actor: Actor, userId: string, capacity: Partial<Record<MediaKind, number>>) {
+      await agentState(userId)
+      const state = await db.agentState.update({ where: { userId }, data: { capacity } })
+      await audit.record(actor, { action: 'agent.capacity', targetType: 'user', targetId: userId, details: capacity })
+      await infra.bus.publish('agent.capacity', { userId, capacity })
+      return state
+    },
+
+    /** Agents with their presence, capacity and current load. */
+    async agents() {
+      const snapshot = await readRoutingSnapshot(db, new Date())
+      const states = await db.agentState.findMany({ include: { user: { select: { name: true, email: true } } } })
+      return states.map((s) => {
+        const agent = snapshot.agents.find((a) => a.id === s.userId)
+        return {
+          userId: s.userId,
+          name: s.user.name,
+          email: s.user.email,
+          presence: s.presence,
+          reason: s.reason,
+          since: s.since,
+          capacity: s.capacity as Record<string, number>,
+          load: agent?.load ?? {},
+          idleSince: s.idleSince,
+        }
+      })
+    },
+
+    /** The waiting conversations of the queues: position, effective priority and estimated wait. */
+    async waiting() {
+      const snapshot = await readRoutingSnapshot(db, new Date())
+      return estimateWait(snapshot).map((w) => ({
+        conversationId: w.conversationId,
+        queueId: w.queueId,
+        media: w.media,
+        position: w.position,
+        estimatedWaitMs: w.estimatedWaitMs,
+      }))
+    },
+
+    /** Moves a conversation to another queue (back in line) or straight to an agent (supervisor re-assignment). */
+    async transfer(actor: Actor, conversationId: string, to: { queueId?: string; agentId?: string }) {
+      const conversation = await db.conversation.findUnique({ where: { id: conversationId } })
+      if (!conversation) throw userError(ErrorCode.NOT_FOUND, `No conversation ${conversationId}`, { status: 404 })
+      const now = new Date()
+      if (to.agentId) {
+        await agentState(to.agentId)
+        await db.conversation.update({
+          where: { id: conversationId },
+          data: {
+            status: 'assigned',
+            assigneeId: to.agentId,
+            lastAgentId: to.agentId,
+            assignedAt: now,
+            ...(to.queueId ? { queueId: to.queueId } : {}),
+            version: { increment: 1 },
+          },
+        })
+      } else if (to.queueId) {
+        const queue = await db.queue.findUnique({ where: { id: to.queueId } })
+        if (!queue) throw userError(ErrorCode.NOT_FOUND, `No queue ${to.queueId}`, { status: 404 })
+        await db.conversation.update({
+          where: { id: conversationId },
+          data: { status: 'queued', queueId: to.queueId, assigneeId: null, queuedAt: now, version: { increment: 1 } },
+        })
+      } else throw userError(ErrorCode.VALIDATION, 'transfer to a queueId or an agentId')
+      await audit.record(actor, {
+        action: 'conversation.transferred',
+        targetType: 'conversation',
+        targetId: conversationId,
+        details: to,
+      })
+      const row = await db.conversation.findUniqueOrThrow({ where: { id: conversationId } })
+      const topic = to.agentId ? 'conversation.assigned' : 'conversation.queued'
+      await infra.bus.publish(topic, {
+        conversationId,
+        version: row.version,
+        status: row.status,
+        queueId: row.queueId,
+        assigneeId: row.assigneeId,
+        reason: 'transfer',
+      })
+      return row
+    },
+  }
+}
+export type RoutingService = ReturnType<typeof createRoutingService>
