@@ -62,7 +62,7 @@ describe('switchboard CLI', () => {
     expect(runCli(['migrate'], env).stdout).toMatch(/Up to date \(\d+ migration\(s\) applied earlier\)/)
   })
 
-  it('user create / user list, with clear errors for bad input', () => {
+  it('user create / user list, with clear errors for bad input', { timeout: 90_000 }, () => {
     const ok = runCli(
       [
         'user',
