@@ -239,7 +239,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     ...authRoutes(auth, audit),
     ...usersRoutes(services.users),
     ...teamsRoutes(services.teams),
-    ...contactsRoutes(services.contacts),
+    ...contactsRoutes(services.contacts, audit),
     ...nluRoutes(services.nlu),
     ...kbRoutes(services.kb),
     ...flowsRoutes(services.flows, services.flowRuntime, services.flowTriggers, services.nodeTypes, simulator),

@@ -31,6 +31,8 @@ const expected: Record<string, RouteMeta['access']> = {
   'POST /api/v1/contacts': 'agent',
   'GET /api/v1/contacts/{id}': 'agent',
   'PATCH /api/v1/contacts/{id}': 'agent',
+  'POST /api/v1/contacts/{id}/merge': 'agent',
+  'POST /api/v1/contacts/{id}/identities': 'agent',
   'POST /api/v1/nlu/classify': 'agent',
   'GET /api/v1/nlu/intents': 'agent',
   'POST /api/v1/nlu/intents': 'admin',

@@ -124,6 +124,8 @@ export function createContactsService({ db, pii, phoneRegion }: { db: Db; pii: P
     async get(id: string): Promise<ContactView> {
       const row = await db.contact.findUnique({ where: { id }, include })
       if (!row) throw userError(ErrorCode.NOT_FOUND, `No contact ${id}`, { status: 404 })
+      // a merged contact's old id leads to the one it was merged into
+      if (row.mergedIntoId) return this.get(row.mergedIntoId)
       return toView(row)
     },
 
@@ -177,6 +179,76 @@ export function createContactsService({ db, pii, phoneRegion }: { db: Db; pii: P
         if (again) return { contact: again, identityId: identityOf(again)! }
         throw error
       }
+    },
+
+    /**
+     * Merges `fromId` into `intoId`: its identities, conversations and tickets move over, its tags
+     * join, attributes and personal data fill what the survivor lacks (the survivor's values win),
+     * and it is kept as a tombstone pointing at the survivor. One transaction: all or nothing.
+     */
+    async merge(intoId: string, fromId: string): Promise<ContactView> {
+      if (intoId === fromId) throw userError(ErrorCode.VALIDATION, 'a contact cannot be merged into itself')
+      await db.$transaction(async (tx) => {
+        const [into, from] = await Promise.all([
+          tx.contact.findUnique({ where: { id: intoId } }),
+          tx.contact.findUnique({ where: { id: fromId } }),
+        ])
+        if (!into || into.mergedIntoId) throw userError(ErrorCode.NOT_FOUND, `No contact ${intoId}`, { status: 404 })
+        if (!from || from.mergedIntoId)
+          throw userError(ErrorCode.NOT_FOUND, `No contact ${fromId} (or it was merged already)`, { status: 404 })
+        await tx.contactIdentity.updateMany({ where: { contactId: fromId }, data: { contactId: intoId } })
+        await tx.conversation.updateMany({ where: { contactId: fromId }, data: { contactId: intoId } })
+        await tx.ticket.updateMany({ where: { contactId: fromId }, data: { contactId: intoId } })
+        await tx.contact.update({
+          where: { id: intoId },
+          data: {
+            tags: [...new Set([...(into.tags as string[]), ...(from.tags as string[])])],
+            attributes: { ...(from.attributes as object), ...(into.attributes as object) } as Prisma.InputJsonValue,
+            nameEnc: into.nameEnc ?? from.nameEnc,
+            emailEnc: into.emailEnc ?? from.emailEnc,
+            emailHash: into.emailHash ?? from.emailHash,
+            phoneEnc: into.phoneEnc ?? from.phoneEnc,
+            phoneHash: into.phoneHash ?? from.phoneHash,
+            addressEnc: into.addressEnc ?? from.addressEnc,
+            language: into.language ?? from.language,
+          },
+        })
+        await tx.contact.update({
+          where: { id: fromId },
+          data: { mergedIntoId: intoId, emailHash: null, phoneHash: null },
+        })
+      })
+      return this.get(intoId)
+    },
+
+    /**
+     * Adds an identity to a contact. A verified identity that belongs to another contact proves
+     * both are one person: that contact is merged into this one. An unverified one is refused.
+     */
+    async addIdentity(
+      contactId: string,
+      identity: { channel: string; address: string; verified: boolean },
+    ): Promise<{ contact: ContactView; merged: string | null }> {
+      const owner = await this.findByIdentity(identity.channel, identity.address)
+      if (owner && owner.id === contactId) return { contact: owner, merged: null }
+      if (owner && !identity.verified)
+        throw userError(
+          ErrorCode.CONFLICT,
+          `The ${identity.channel} identity belongs to contact ${owner.id}; only a verified identity merges them`,
+          { status: 409 },
+        )
+      if (owner) return { contact: await this.merge(contactId, owner.id), merged: owner.id }
+      const address = normalizeAddress(identity.channel, identity.address)
+      await db.contactIdentity.create({
+        data: {
+          contactId,
+          channel: identity.channel,
+          addressHash: pii.hash(`identity:${identity.channel}`, address),
+          addressEnc: pii.encrypt('identity.address', address),
+          verified: identity.verified,
+        },
+      })
+      return { contact: await this.get(contactId), merged: null }
     },
 
     /** The channel and address of one identity, decrypted (where a reply goes). */
