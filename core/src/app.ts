@@ -30,6 +30,7 @@ import { createLogger, type Logger } from './logger.js'
 import { createNluService, nluRoutes, type NluService } from './nlu/index.js'
 import { createPiiCipher, type PiiCipher } from './pii/index.js'
 import { createRoutingService, routingRoutes, type RoutingService } from './routing/index.js'
+import { registerRealtime } from './realtime/index.js'
 import {
   createPluginSandboxFactory,
   createPluginsService,
@@ -231,6 +232,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     plugin: authPlugin,
     options: { auth, cookieSecret: secrets.cookieSecret, cookieSecure, sessionTtlMs: config.auth.sessionTtl },
   })
+  await registerRealtime(server, { auth, db, bus: infra.bus, logger, cookieSecret: secrets.cookieSecret })
   registerErrorResponses(server, logger)
   registerMetrics(server)
 
