@@ -41,6 +41,7 @@ import {
 import { databaseTarget, migrateDatabase, openDatabase, type DatabaseTarget, type Db } from './storage/index.js'
 import { createTeamsService, teamsRoutes, type TeamsService } from './teams/index.js'
 import { createUsersService, usersRoutes, type UsersService } from './users/index.js'
+import { createWebhooksService, webhooksRoutes, type WebhooksService } from './webhooks/index.js'
 import { version } from './version.js'
 
 export interface Services {
@@ -59,6 +60,7 @@ export interface Services {
   ai: AiServices
   conversations: ConversationsService
   routing: RoutingService
+  webhooks: WebhooksService
 }
 
 export interface App {
@@ -195,6 +197,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     flowTriggers,
     conversations,
     routing,
+    webhooks: createWebhooksService({ db, infra, audit, pii, logger, settings: config.webhooks }),
   }
 
   const server = Hapi.server({
@@ -236,6 +239,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   registerErrorResponses(server, logger)
   registerMetrics(server)
 
+
   server.route([
     ...healthRoutes({ db, infra, provider: target.provider, version }),
     ...authRoutes(auth, audit),
@@ -250,6 +254,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     ...pluginsRoutes(plugins, contacts),
     ...pluginWebhookRoutes(plugins),
     ...jobsRoutes(infra.scheduler, audit),
+    ...webhooksRoutes(services.webhooks),
     ...auditRoutes(audit),
   ])
   let openapi: unknown
@@ -268,6 +273,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     server,
     async start() {
       await services.plugins.start()
+      await services.webhooks.start()
       await infra.scheduler.start()
       await services.flowTriggers.start()
       await services.routing.start()
@@ -281,6 +287,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       await services.routing.stop()
       await services.flowTriggers.stop()
       await infra.scheduler.stop()
+      await services.webhooks.stop()
       await services.plugins.stop()
       await infra.close()
       services.flowRuntime.close()

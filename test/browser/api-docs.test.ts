@@ -51,6 +51,7 @@ describe.skipIf(!chromiumInstalled)('API reference in Chromium', () => {
       'knowledge base',
       'plugins',
       'jobs',
+      'webhooks',
       'audit',
     ])
     await expect(page.locator('.info .title').innerText()).resolves.toContain('Switchboard API')

@@ -1,4 +1,4 @@
-import { parse, setting } from './setting.js'
+import { parse, parseDuration, setting } from './setting.js'
 
 /** The HTTP server. */
 export const serverSettings = {
@@ -210,6 +210,37 @@ export const pluginsSettings = {
   }),
 }
 
+/** Outbound webhooks: events POSTed, signed, to the URLs integrators subscribe. */
+export const webhooksSettings = {
+  allowPrivate: setting({
+    env: 'SWITCHBOARD_WEBHOOKS_ALLOW_PRIVATE',
+    doc: 'Let webhooks call private, loopback and link-local addresses (10.0.0.0/8, 127.0.0.1, 169.254.0.0/16, fc00::/7…). Off, such URLs are refused and a host name resolving to one is not called, so a webhook cannot reach services inside your network.',
+    default: false,
+    ...parse.boolean(),
+  }),
+  retryDelays: setting({
+    env: 'SWITCHBOARD_WEBHOOKS_RETRY_DELAYS',
+    doc: 'Waits between the attempts of a failed delivery, comma-separated; one more attempt than waits (8 by default, over about 21 hours).',
+    default: '10s,1m,5m,30m,2h,6h,12h',
+    expected: 'comma-separated durations such as 10s,1m,5m',
+    schema: parse
+      .string(1)
+      .schema.refine((text) => text.split(',').every((part) => parseDuration(part.trim()) !== undefined)),
+  }),
+  timeout: setting({
+    env: 'SWITCHBOARD_WEBHOOKS_TIMEOUT',
+    doc: 'How long one delivery attempt waits for the answer before it counts as failed.',
+    default: 10_000,
+    ...parse.duration(100),
+  }),
+  disableAfter: setting({
+    env: 'SWITCHBOARD_WEBHOOKS_DISABLE_AFTER',
+    doc: 'A webhook whose deliveries have failed without a single success for this long is deactivated (with a reason and an audit entry) until an admin turns it on again.',
+    default: 24 * 3_600_000,
+    ...parse.duration(60_000),
+  }),
+}
+
 /** First start. */
 export const setupSettings = {
   demo: setting({
@@ -231,5 +262,6 @@ export const sections = {
   flows: flowsSettings,
   plugins: pluginsSettings,
   ai: aiSettings,
+  webhooks: webhooksSettings,
   setup: setupSettings,
 }

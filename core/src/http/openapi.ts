@@ -132,6 +132,7 @@ export function buildOpenApi(server: Server, info: { version: string }) {
         description: 'Install, configure and watch plugins; call their actions; screen-pop panels for a contact',
       },
       { name: 'jobs', description: 'Scheduled work: session expiry, callbacks, surveys, SLA timers' },
+      { name: 'webhooks', description: 'Outbound webhooks: signed event deliveries to your URLs, their attempts' },
       { name: 'audit', description: 'Who did what, for admins' },
     ],
     components: {

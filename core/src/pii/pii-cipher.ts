@@ -20,7 +20,14 @@ export interface PiiCipher {
 }
 
 export type PiiField =
-  'contact.name' | 'contact.email' | 'contact.phone' | 'contact.address' | 'identity.address' | 'plugin.secrets'
+  | 'contact.name'
+  | 'contact.email'
+  | 'contact.phone'
+  | 'contact.address'
+  | 'identity.address'
+  | 'plugin.secrets'
+  | 'webhook.secret'
+  | 'webhook.payload'
 export type PiiHashField = 'email' | 'phone' | `identity:${string}`
 
 export function createPiiCipher(keys: Array<{ id: string; key: Buffer }>, hashKey: Buffer): PiiCipher {

@@ -65,6 +65,32 @@ const tables: EncryptedTable[] = [
       }),
     update: (tx, id, data) => tx.plugin.update({ where: { id }, data }),
   },
+  {
+    table: 'Webhook',
+    fields: { secretEnc: 'webhook.secret' },
+    count: (db) => db.webhook.count(),
+    page: (db, afterId, size) =>
+      db.webhook.findMany({
+        where: afterId ? { id: { gt: afterId } } : {},
+        orderBy: { id: 'asc' },
+        take: size,
+        select: { id: true, secretEnc: true },
+      }),
+    update: (tx, id, data) => tx.webhook.update({ where: { id }, data }),
+  },
+  {
+    table: 'WebhookDelivery',
+    fields: { dataEnc: 'webhook.payload' },
+    count: (db) => db.webhookDelivery.count(),
+    page: (db, afterId, size) =>
+      db.webhookDelivery.findMany({
+        where: afterId ? { id: { gt: afterId } } : {},
+        orderBy: { id: 'asc' },
+        take: size,
+        select: { id: true, dataEnc: true },
+      }),
+    update: (tx, id, data) => tx.webhookDelivery.update({ where: { id }, data }),
+  },
 ]
 
 export async function reencryptAll(
