@@ -38,6 +38,7 @@ import {
   pluginWebhookRoutes,
   type PluginsService,
 } from './plugins/index.js'
+import { pluginSockets } from './plugins/sockets/index.js'
 import { databaseTarget, migrateDatabase, openDatabase, type DatabaseTarget, type Db } from './storage/index.js'
 import { createTeamsService, teamsRoutes, type TeamsService } from './teams/index.js'
 import { createUsersService, usersRoutes, type UsersService } from './users/index.js'
@@ -238,7 +239,11 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   await registerRealtime(server, { auth, db, bus: infra.bus, logger, cookieSecret: secrets.cookieSecret })
   registerErrorResponses(server, logger)
   registerMetrics(server)
-
+  // the WebSocket transport channel plugins are granted (web chat), its uploads and the widget
+  await server.register({
+    plugin: pluginSockets,
+    options: { db, bus: infra.bus, contacts, conversations, plugins, logger, dataDir: config.data.dir },
+  })
 
   server.route([
     ...healthRoutes({ db, infra, provider: target.provider, version }),

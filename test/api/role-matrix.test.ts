@@ -56,6 +56,7 @@ const expected: Record<string, RouteMeta['access']> = {
   'GET /api/v1/conversations/{id}': 'agent',
   'GET /api/v1/conversations/{id}/messages': 'agent',
   'POST /api/v1/conversations/{id}/messages': 'agent',
+  'POST /api/v1/conversations/{id}/typing': 'agent',
   'PATCH /api/v1/conversations/{id}': 'agent',
   'PUT /api/v1/agents/me/presence': 'agent',
   'PUT /api/v1/agents/{id}/presence': 'supervisor',

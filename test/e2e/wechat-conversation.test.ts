@@ -17,7 +17,6 @@ const APP_ID = 'wx1234567890abcdef'
 const APP_SECRET = 'a'.repeat(32)
 const TOKEN = 'SwitchboardTok3n'
 const OPENID = 'oX1a2B3c4D5e6F7g8H9i0JkLmNoP'
-const FLOW = 'Order status bot 订单查询'
 
 /**
  * A WeChat follower asks the order bot, end to end: the signed XML push reaches the WeChat channel

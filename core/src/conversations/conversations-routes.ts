@@ -95,6 +95,17 @@ export function conversationsRoutes(conversations: ConversationsService): Server
       handler: async ({ params, payload, actor }) => conversations.post(actor, params.id, payload),
     }),
     defineRoute({
+      method: 'POST',
+      path: '/api/v1/conversations/{id}/typing',
+      access: 'agent',
+      tags,
+      summary: 'Tell the customer an agent is typing (web chat shows it; not stored)',
+      description:
+        'Publishes `conversation.typing` with `from: agent`: the web chat widget shows "typing…" for a few seconds, and consoles watching the thread see it. Send it at most every few seconds while typing.',
+      params: idParams,
+      handler: async ({ params }) => conversations.typing(params.id, 'agent'),
+    }),
+    defineRoute({
       method: 'PATCH',
       path: '/api/v1/conversations/{id}',
       access: 'agent',

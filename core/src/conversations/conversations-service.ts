@@ -263,6 +263,24 @@ export function createConversationsService(deps: {
       })
     },
 
+    /** Someone is typing: published for the widget and the consoles, never stored. */
+    async typing(id: string, from: 'agent' | 'visitor'): Promise<void> {
+      await get(id)
+      await infra.bus.publish('conversation.typing', { conversationId: id, from })
+    },
+
+    /** Merges custom attributes (e.g. the visitor's rating) into the conversation, as one version. */
+    async setAttributes(id: string, attributes: Record<string, unknown>): Promise<ConversationRow> {
+      const current = await get(id)
+      const merged = { ...((current.attributes ?? {}) as Record<string, unknown>), ...attributes }
+      const saved = await db.conversation.update({
+        where: { id },
+        data: { attributes: merged as Prisma.InputJsonObject, version: { increment: 1 } },
+      })
+      await publish('conversation.updated', saved, { contactId: saved.contactId, channel: saved.channel, attributes })
+      return saved
+    },
+
     /** Resolve or reopen; tags and priority. Each change is one version. */
     async update(
       actor: Actor,

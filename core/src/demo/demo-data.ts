@@ -289,7 +289,7 @@ async function loadExampleBrain(app: App, actor: Actor) {
 
 /**
  * The first-party plugins built in this checkout (their dist folders): the demo shop runs at once
- * (sample orders for the order-status bot); the others are installed, waiting for an admin to
+ * (sample orders for the order-status bot), and so does the web chat of /demo/chat; the others are installed, waiting for an admin to
  * configure and enable them.
  */
 async function loadBundledPlugins(app: App, actor: Actor) {
@@ -299,7 +299,9 @@ async function loadBundledPlugins(app: App, actor: Actor) {
     if (!existsSync(`${plugins}${name}/dist/manifest.json`)) continue
     try {
       const status = await app.services.plugins.install({ package: readPluginFolder(`${plugins}${name}`) }, { actor })
-      if (status.enabled && name !== 'demo-shop') await app.services.plugins.setEnabled(name, false, actor)
+      // the demo shop and its web chat (/demo/chat) run at once; the others wait for configuration
+      if (status.enabled && name !== 'demo-shop' && name !== 'channel-webchat')
+        await app.services.plugins.setEnabled(name, false, actor)
     } catch (error) {
       app.logger.warn({ plugin: name, err: error }, 'demo: a bundled plugin could not be installed')
     }
@@ -310,5 +312,7 @@ async function loadBundledPlugins(app: App, actor: Actor) {
 async function loadExampleFlows(app: App, actor: Actor) {
   const file = fileURLToPath(new URL('../../../examples/flows/order-status.json', import.meta.url))
   if (!existsSync(file)) return
-  await app.services.flows.importFile(actor, JSON.parse(readFileSync(file, 'utf8')), { publish: true })
+  const flow = await app.services.flows.importFile(actor, JSON.parse(readFileSync(file, 'utf8')), { publish: true })
+  // the web chat on /demo/chat is answered by it
+  await app.services.flowTriggers.create(actor, flow.id, { kind: 'channel-entry', config: { channel: 'webchat' } })
 }

@@ -261,6 +261,21 @@ export function createPluginInvoker(deps: {
     return { status: response.status, headers: response.headers ?? {}, body: response.body ?? '' }
   }
 
+  /** A socket event (a connection or a visitor's frame) for one of the plugin's declared sockets. */
+  async function socket(name: string, route: string, event: unknown): Promise<Record<string, unknown>> {
+    const plugin = enabledPlugin(name)
+    if (!plugin.manifest.permissions.sockets.some((s) => s.name === route))
+      throw pluginUserError(ErrorCode.PLUGIN_ACTION_NOT_FOUND, `${name} has no socket ${route}`)
+    const check = (value: unknown): SandboxError | null =>
+      typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? null
+        : invalidOutput(`${name} socket ${route} must return an object ({ accept?, visitorId?, reason? })`)
+    return (await invoke(plugin, { kind: 'socket', name: route, event }, { check, publicCaller: true })) as Record<
+      string,
+      unknown
+    >
+  }
+
   async function send(name: string, input: { channel: string; message: unknown }) {
     const plugin = enabledPlugin(name)
     if (!plugin.manifest.channels[input.channel])
@@ -286,6 +301,6 @@ export function createPluginInvoker(deps: {
     return invoke(enabledPlugin(name), { kind: 'healthCheck' })
   }
 
-  return { callAction, runNode, webhook, send, deliverEvent, healthCheck, secretsOf, enabledPlugin }
+  return { callAction, runNode, webhook, socket, send, deliverEvent, healthCheck, secretsOf, enabledPlugin }
 }
 export type PluginInvoker = ReturnType<typeof createPluginInvoker>

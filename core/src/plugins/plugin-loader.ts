@@ -64,7 +64,7 @@ export function createPluginLoader(deps: {
       if (manifest) add(pluginNodeTypes(manifest, deps.calls))
     }
     // the vendor-neutral nodes (erp.getOrder…) are defined by the SDK: always there
-    add(capabilityNodeTypes(capabilityNames, deps.calls))
+    add(capabilityNodeTypes(capabilityNames))
   }
 
   async function markIncompatible(row: PluginRow, reason: string) {

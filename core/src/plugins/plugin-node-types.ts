@@ -61,7 +61,6 @@ function actionNodeType(
   description: NodeTypeDefinition['description'],
   category: NodeCategory,
   inputSchema: Record<string, unknown>,
-  calls: PluginNodeCalls,
 ): NodeTypeDefinition {
   const fields = Object.keys((inputSchema.properties ?? {}) as object)
   return {
@@ -131,14 +130,14 @@ export function pluginNodeTypes(manifest: PluginManifest, calls: PluginNodeCalls
   for (const [name, action] of Object.entries(manifest.actions)) {
     if (capabilityMethods.has(name)) continue
     types.push(
-      actionNodeType(`${manifest.name}.${name}`, action.title, action.description, 'integration', action.input, calls),
+      actionNodeType(`${manifest.name}.${name}`, action.title, action.description, 'integration', action.input),
     )
   }
   return types
 }
 
 /** One node per method of each capability some enabled plugin implements, e.g. `logistics.track`. */
-export function capabilityNodeTypes(implemented: Iterable<string>, calls: PluginNodeCalls): NodeTypeDefinition[] {
+export function capabilityNodeTypes(implemented: Iterable<string>): NodeTypeDefinition[] {
   const types: NodeTypeDefinition[] = []
   for (const name of new Set(implemented)) {
     const capability = capabilities[name as keyof typeof capabilities]
@@ -155,7 +154,6 @@ export function capabilityNodeTypes(implemented: Iterable<string>, calls: Plugin
           },
           name === 'llm' ? 'ai' : 'integration',
           input,
-          calls,
         ),
       )
     }

@@ -190,6 +190,9 @@ export function createPluginsService(deps: PluginsServiceDeps) {
     callAction: invoker.callAction,
     runNode: invoker.runNode,
     webhook: invoker.webhook,
+    socket: invoker.socket,
+    /** the manifest of an enabled plugin on this instance, or null */
+    loadedManifest: (name: string): PluginManifest | null => loaded.get(name)?.manifest ?? null,
     send: invoker.send,
     healthCheck: invoker.healthCheck,
     /** The console's screen-pop panels of the enabled plugins. */

@@ -91,3 +91,43 @@ export interface WebhookResponse {
   headers?: Record<string, string>
   body?: string
 }
+
+/**
+ * What the host hands a plugin's socket handler. `connect`: a browser opens the socket (the plugin
+ * decides whether to accept it: the Origin, a verified identity); `frame`: a frame the visitor sent
+ * that the host does not handle itself (a message, a rating…). The host has already parsed the JSON
+ * and bounded its size; the plugin validates the rest.
+ */
+export type SocketEvent =
+  | {
+      type: 'connect'
+      /** the Origin header of the page opening the socket ('' when absent) */
+      origin: string
+      /** the Host header: the Switchboard server's own host, for same-origin pages */
+      host: string
+      /** the id the widget presents (random, kept in the browser) */
+      visitorId: string
+      /** an identity signed by the host site: HMAC-SHA256(identitySecret, id) in hex */
+      identity?: { id: string; name?: string; signature: string }
+    }
+  | {
+      type: 'frame'
+      /** the visitor id the plugin accepted on connect */
+      visitorId: string
+      name?: string
+      frame: Record<string, unknown>
+    }
+
+/** A socket handler's answer: accept or refuse a connection, or what to tell the visitor about a frame. */
+export interface SocketAnswer {
+  /** connect: whether to open the socket */
+  accept?: boolean
+  /** connect: the visitor id to use instead (a verified user's own id) */
+  visitorId?: string
+  /** connect: the visitor's display name (a verified user) */
+  name?: string
+  /** why a connection or frame was refused, shown to the visitor */
+  reason?: string
+  /** connect: settings the widget shows (title, welcome, colour…); plain JSON */
+  settings?: Record<string, unknown>
+}

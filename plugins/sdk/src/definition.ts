@@ -56,6 +56,12 @@ export interface PluginPermissions {
   storageKb?: number
   /** HTTP routes the host opens at /hooks/<plugin>/<name> (channel webhooks) */
   webhooks?: ReadonlyArray<{ name: string; methods: ReadonlyArray<'GET' | 'POST'> }>
+  /**
+   * WebSocket endpoints the host serves at /hooks/<plugin>/ws/<name> (the web chat widget). The host
+   * keeps the connections, sequence numbers, acks and resume; the plugin's `sockets.<name>` handler
+   * accepts connections and turns inbound frames into messages.
+   */
+  sockets?: ReadonlyArray<{ name: string }>
   /** event topics the plugin may emit (prefixed with its name by the host) and receive */
   events?: { emit?: readonly string[]; receive?: readonly string[] }
 }

@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import type { OutboundMessage } from './capabilities/channel.js'
-import type { PluginContext, WebhookRequest, WebhookResponse } from './context.js'
+import type { PluginContext, SocketAnswer, SocketEvent, WebhookRequest, WebhookResponse } from './context.js'
 import type { ActionDefinition, NodeDefinition } from './definition.js'
 
 /** The `ctx` type of a plugin's handlers, typed from its definition (`PluginContextOf<typeof definition>`). */
@@ -49,6 +49,8 @@ export interface PluginHandlers<D> {
     ) => Promise<NodeOutput>
   }
   webhooks?: Record<string, (request: WebhookRequest, ctx: PluginContextOf<D>) => Promise<WebhookResponse>>
+  /** one handler per declared socket (`permissions.sockets`): accepts connections, takes frames */
+  sockets?: Record<string, (event: SocketEvent, ctx: PluginContextOf<D>) => Promise<SocketAnswer>>
   /** channel plugins: deliver a message to the customer */
   send?: (
     input: { channel: string; message: OutboundMessage },

@@ -30,7 +30,15 @@ export type {
   PluginContextOf,
   PluginHandlers,
 } from './handlers.js'
-export type { PluginContext, PluginFetchInit, PluginResponse, WebhookRequest, WebhookResponse } from './context.js'
+export type {
+  PluginContext,
+  PluginFetchInit,
+  PluginResponse,
+  SocketAnswer,
+  SocketEvent,
+  WebhookRequest,
+  WebhookResponse,
+} from './context.js'
 export { checkManifest, pluginManifest, toManifest } from './manifest.js'
 export type { ManifestProblem, PluginManifest } from './manifest.js'
 export * from './capabilities/index.js'

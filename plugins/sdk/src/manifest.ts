@@ -45,6 +45,10 @@ export const pluginManifest = z.strictObject({
       .array(z.strictObject({ name: kebab, methods: z.array(z.enum(['GET', 'POST'])).min(1) }))
       .max(20)
       .default([]),
+    sockets: z
+      .array(z.strictObject({ name: kebab }))
+      .max(5)
+      .default([]),
     events: z
       .strictObject({ emit: z.array(topic).default([]), receive: z.array(topic).default([]) })
       .default({ emit: [], receive: [] }),
@@ -166,6 +170,9 @@ export function checkManifest(
     problems.push({ path: 'channels', message: 'a channel plugin declares the channel(s) it connects' })
   if (!isChannel && Object.keys(m.channels).length > 0)
     problems.push({ path: 'kinds', message: 'declares channels but not the "channel" kind' })
+  for (const w of m.permissions.webhooks)
+    if (w.name === 'ws' || w.name === 'upload')
+      problems.push({ path: 'permissions.webhooks', message: `"${w.name}" is reserved for the host's socket routes` })
   for (const h of m.permissions.hosts)
     if (h.startsWith('config:')) {
       const field = h.slice('config:'.length).split('.')[0]!

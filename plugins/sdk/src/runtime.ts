@@ -13,7 +13,15 @@ export type {
   PluginContextOf,
   PluginHandlers,
 } from './handlers.js'
-export type { PluginContext, PluginFetchInit, PluginResponse, WebhookRequest, WebhookResponse } from './context.js'
+export type {
+  PluginContext,
+  PluginFetchInit,
+  PluginResponse,
+  SocketAnswer,
+  SocketEvent,
+  WebhookRequest,
+  WebhookResponse,
+} from './context.js'
 export type { InboundMessage, OutboundMessage } from './capabilities/channel.js'
 export type { Order } from './capabilities/erp-orders.js'
 export type { Tracking } from './capabilities/logistics-tracking.js'

@@ -1,7 +1,14 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto'
 import type { z } from 'zod'
 import { inboundMessage, type InboundMessage } from './capabilities/channel.js'
-import type { PluginContext, PluginFetchInit, PluginResponse, WebhookRequest } from './context.js'
+import type {
+  PluginContext,
+  PluginFetchInit,
+  PluginResponse,
+  SocketAnswer,
+  SocketEvent,
+  WebhookRequest,
+} from './context.js'
 import type { PluginDefinition } from './definition.js'
 import { isPluginError } from './errors.js'
 import type { NodeOutput, PluginHandlers } from './handlers.js'
@@ -563,6 +570,13 @@ export function createTestHarness<D extends PluginDefinition>(options: TestHarne
       if (!handler || !definition.permissions.webhooks?.some((w) => w.name === name))
         throw new HarnessCallError('SB_ERR_PLUGIN_ACTION_NOT_FOUND', `no webhook ${name}`, false)
       return guarded(() => handler({ path: '', query: {}, headers: {}, body: '', ...request }, ctx))
+    },
+    /** hands a socket event (a connection or a visitor's frame) to one of the plugin's socket handlers */
+    async socket(name: string, event: SocketEvent): Promise<SocketAnswer> {
+      const handler = h.sockets?.[name]
+      if (!handler || !definition.permissions.sockets?.some((s) => s.name === name))
+        throw new HarnessCallError('SB_ERR_PLUGIN_ACTION_NOT_FOUND', `no socket ${name}`, false)
+      return guarded(() => handler(structuredClone(event), ctx))
     },
     /** asks a channel plugin to deliver a message */
     async send(input: Parameters<NonNullable<PluginHandlers<PluginDefinition>['send']>>[0]) {

@@ -33,12 +33,12 @@ export const permissionRules: LintRule = ({ manifest, code }) => {
         'the handlers write to ctx.kv but no storage is declared',
       ),
     )
-  if (manifest.kinds.includes('channel') && webhooks.length === 0)
+  if (manifest.kinds.includes('channel') && webhooks.length === 0 && manifest.permissions.sockets.length === 0)
     findings.push(
       error(
         'permissions/webhooks-missing',
         'permissions.webhooks',
-        'a channel plugin declares the webhook route(s) its service delivers messages to',
+        'a channel plugin declares the webhook route(s) its service delivers messages to, or a socket (web chat)',
       ),
     )
   return findings

@@ -35,6 +35,7 @@ function checkCall(call: SandboxCall): string | null {
     case 'action':
     case 'node':
     case 'webhook':
+    case 'socket':
       return typeof call.name === 'string' ? null : `a ${call.kind} call needs a name`
     case 'event':
       return typeof call.topic === 'string' ? null : 'an event call needs a topic'
@@ -54,6 +55,8 @@ function defines(inventory: HandlerInventory, call: SandboxCall): boolean {
       return inventory.nodes.includes(call.name)
     case 'webhook':
       return inventory.webhooks.includes(call.name)
+    case 'socket':
+      return inventory.sockets.includes(call.name)
     case 'event':
       return inventory.events.includes(call.topic)
     case 'send':

@@ -259,12 +259,14 @@ function install() {
   const actions = group(handlers, 'actions')
   const nodes = group(handlers, 'nodes')
   const webhooks = group(handlers, 'webhooks')
+  const sockets = group(handlers, 'sockets')
   const events = group(handlers, 'events')
   table = record({
     handlers: handlers,
     actions: actions,
     nodes: nodes,
     webhooks: webhooks,
+    sockets: sockets,
     events: events,
     send: optionalFunction(handlers, 'send'),
     healthCheck: optionalFunction(handlers, 'healthCheck'),
@@ -273,6 +275,7 @@ function install() {
     actions: objectKeys(actions[1]),
     nodes: objectKeys(nodes[1]),
     webhooks: objectKeys(webhooks[1]),
+    sockets: objectKeys(sockets[1]),
     events: objectKeys(events[1]),
     send: table.send !== null,
     healthCheck: table.healthCheck !== null,
@@ -287,6 +290,8 @@ function target(call, ctx) {
       return [table.nodes[1][call.name], table.nodes[0], [call.input, ctx]]
     case 'webhook':
       return [table.webhooks[1][call.name], table.webhooks[0], [call.request, ctx]]
+    case 'socket':
+      return [table.sockets[1][call.name], table.sockets[0], [call.event, ctx]]
     case 'event':
       return [table.events[1][call.topic], table.events[0], [call.data, ctx]]
     case 'send':

@@ -9,6 +9,7 @@ export interface HandlerInventory {
   actions: string[]
   nodes: string[]
   webhooks: string[]
+  sockets: string[]
   events: string[]
   send: boolean
   healthCheck: boolean
@@ -54,6 +55,7 @@ function readInventory(listed: unknown): HandlerInventory {
     actions: names(raw.actions),
     nodes: names(raw.nodes),
     webhooks: names(raw.webhooks),
+    sockets: names(raw.sockets),
     events: names(raw.events),
     send: raw.send === true,
     healthCheck: raw.healthCheck === true,

@@ -99,7 +99,7 @@ describe('calls into a normal plugin', () => {
     expect(value(await action('count'))).toBe(first + 1)
   })
 
-  it('runs a node, a webhook, send, an event and the health check', async () => {
+  it('runs a node, a webhook, a socket, send, an event and the health check', async () => {
     const node = await sandbox.invoke({
       call: { kind: 'node', name: 'route', input: { config: {}, vars: { tier: 'vip' }, channel: 'text' } },
       config,
@@ -132,6 +132,27 @@ describe('calls into a normal plugin', () => {
       secrets,
     })
     expect(value(sent)).toEqual({ channelMessageId: 'sent-v9-2' })
+
+    const socket = (event: unknown) =>
+      sandbox.invoke({ call: { kind: 'socket', name: 'chat', event }, config, secrets })
+    expect(
+      value(await socket({ type: 'connect', origin: 'https://shop.example', host: 'h', visitorId: 'v9' })),
+    ).toEqual({
+      accept: true,
+      settings: { title: 'Hi' },
+    })
+    expect(
+      value(await socket({ type: 'connect', origin: 'https://evil.example', host: 'h', visitorId: 'v9' })),
+    ).toMatchObject({
+      accept: false,
+    })
+    expect(value(await socket({ type: 'frame', visitorId: 'v9', frame: { id: 'f1', text: 'hello' } }))).toEqual({})
+    expect(recorded.received.at(-1)).toMatchObject({
+      channel: 'main',
+      message: { channelMessageId: 'v9:f1', text: 'hello' },
+    })
+    const missing = await sandbox.invoke({ call: { kind: 'socket', name: 'other', event: {} }, config, secrets })
+    expect(missing.ok).toBe(false)
 
     const event = await sandbox.invoke({
       call: { kind: 'event', topic: 'order.updated', data: { id: 7 } },

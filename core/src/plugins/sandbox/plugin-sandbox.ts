@@ -27,6 +27,8 @@ export type SandboxCall =
   | { kind: 'node'; name: string; input: unknown }
   /** `request` is a `WebhookRequest`, the value a `WebhookResponse` */
   | { kind: 'webhook'; name: string; request: unknown }
+  /** `event` is a `SocketEvent`, the value a `SocketAnswer` */
+  | { kind: 'socket'; name: string; event: unknown }
   | { kind: 'send'; input: unknown }
   | { kind: 'event'; topic: string; data: unknown }
   | { kind: 'healthCheck' }
