@@ -289,6 +289,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       if (stopped) return
       stopped = true
       await server.stop({ timeout: config.server.shutdownTimeout })
+      await services.conversations.drain()
       await services.routing.stop()
       await services.flowTriggers.stop()
       await infra.scheduler.stop()

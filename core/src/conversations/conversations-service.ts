@@ -38,6 +38,8 @@ export function createConversationsService(deps: {
   send: ChannelSender
 }) {
   const { db, infra, logger, contacts } = deps
+  /** bot turns started for inbound messages and not finished yet (drained on shutdown) */
+  const botWork = new Set<Promise<unknown>>()
 
   async function publish(topic: string, conversation: ConversationRow, extra: Record<string, unknown> = {}) {
     await infra.bus.publish(topic, {
@@ -147,6 +149,11 @@ export function createConversationsService(deps: {
   return {
     get,
 
+    /** Waits for the bot turns still running (graceful shutdown, tests). */
+    async drain(): Promise<void> {
+      while (botWork.size > 0) await Promise.allSettled([...botWork])
+    },
+
     /**
      * A customer's message from a channel: the contact by identity (created on first contact), the
      * open conversation (or a new one), the message stored once, then the bot if it is the bot's turn.
@@ -186,9 +193,13 @@ export function createConversationsService(deps: {
         direction: 'inbound',
       })
       if (appended.conversation.status === 'bot' || created) {
-        await toBot(appended.conversation, appended.message, created).catch((error: unknown) =>
-          logger.error({ err: error, conversationId: conversation.id }, 'the bot could not take the message'),
-        )
+        // the message is stored: the channel may acknowledge now; the bot answers right after
+        const work: Promise<unknown> = toBot(appended.conversation, appended.message, created)
+          .catch((error: unknown) =>
+            logger.error({ err: error, conversationId: conversation.id }, 'the bot could not take the message'),
+          )
+          .finally(() => botWork.delete(work))
+        botWork.add(work)
       }
       return { conversationId: conversation.id, messageId: appended.message.id, duplicate: false }
     },
