@@ -101,6 +101,7 @@ describe('a WeChat conversation through the channel plugin, the bot and an agent
     await expect.poll(() => sentTexts().join('\n'), { timeout: 10_000 }).toContain('您的订单 2026111812345 已发货')
     expect(wechat.sent[0]).toMatchObject({ touser: OPENID, msgtype: 'text' })
 
+    await t.app.services.conversations.drain()
     const contact = await t.app.services.contacts.findByIdentity('wechat-openid', OPENID)
     expect(contact).not.toBeNull()
     const [conversation] = await t.app.services.conversations.list({ contactId: contact!.id, limit: 5 })
@@ -113,6 +114,7 @@ describe('a WeChat conversation through the channel plugin, the bot and an agent
   })
 
   it('a WeChat retry of the same message is stored and answered once', async () => {
+    await t.app.services.conversations.drain()
     const before = wechat.sent.length
     const request = pushRequest(
       { token: TOKEN },
@@ -128,6 +130,7 @@ describe('a WeChat conversation through the channel plugin, the bot and an agent
       })
       expect(res.payload).toBe('success')
     }
+    await t.app.services.conversations.drain()
     await expect.poll(() => wechat.sent.length, { timeout: 10_000 }).toBe(before + 1)
     expect(sentTexts().at(-1)).toContain('感谢您的咨询')
   })
