@@ -225,6 +225,8 @@ describe.skipIf(!chromiumInstalled)('web chat widget in Chromium', () => {
     await input.fill('有人吗')
     await input.press('Enter')
     await page.locator('switchboard-chat .msg.in[data-seq]', { hasText: '有人吗' }).waitFor({ timeout: 10_000 })
+    // the bot answers right after the message is stored; the agent's offline notice comes after it
+    await t.app.services.conversations.drain()
     const { id } = await conversation()
     await t.app.server.inject({
       method: 'POST',
