@@ -3,7 +3,6 @@ import type { NodeCategory, NodeTypeDefinition } from '../flows/index.js'
 
 /** How plugin node types reach the plugin: through the service, which owns the sandboxes. */
 export interface PluginNodeCalls {
-  callAction(ref: string, input: unknown): Promise<unknown>
   runNode(
     plugin: string,
     node: string,

@@ -77,7 +77,6 @@ export function createPluginsService(deps: PluginsServiceDeps) {
         plugin,
       ),
     calls: {
-      callAction: (ref, input) => invoker.callAction(ref, input),
       runNode: (plugin, node, input) => invoker.runNode(plugin, node, input),
     },
     // every instance sees a bus event; the job key makes its delivery to the plugin happen once
@@ -195,12 +194,6 @@ export function createPluginsService(deps: PluginsServiceDeps) {
     loadedManifest: (name: string): PluginManifest | null => loaded.get(name)?.manifest ?? null,
     send: invoker.send,
     healthCheck: invoker.healthCheck,
-    /** The console's screen-pop panels of the enabled plugins. */
-    panels() {
-      return [...loaded.values()].flatMap((p) =>
-        Object.entries(p.manifest.panels).map(([id, panel]) => ({ plugin: p.name, id, ...panel })),
-      )
-    },
     /**
      * Screen pop: every panel filled for one contact, side by side. Each panel's action gets
      * `{ contact }`; a panel that fails carries its error instead of data, so one slow or broken

@@ -1,18 +1,7 @@
+import type { MessageFrame } from '../../src/plugins/sockets/message-frame.js'
+
 /** A stored message as the host pushes it (see docs/channels.md, "Socket protocol"). */
-export interface ChatMessage {
-  type: 'message'
-  conversationId: string
-  seq: number
-  id: string
-  direction: 'inbound' | 'outbound'
-  kind: string
-  text: string
-  by: 'visitor' | 'bot' | 'agent'
-  quickReplies: string[]
-  media: { url: string; mimeType?: string; name?: string } | null
-  at: string
-  ref: string | null
-}
+export type ChatMessage = MessageFrame
 
 /** Frames from the host. */
 export type ServerFrame =

@@ -7,8 +7,6 @@
  * - `@switchboard/plugin-sdk/testing`: `createTestHarness`, to test handlers locally.
  */
 export { z } from 'zod'
-export { isPluginError, pluginError } from './errors.js'
-export type { PluginErrorData } from './errors.js'
 export type { Localized } from './localized.js'
 export { definePlugin } from './definition.js'
 export type {
@@ -21,24 +19,8 @@ export type {
   PluginLimits,
   PluginPermissions,
 } from './definition.js'
-export { defineHandlers } from './handlers.js'
-export type {
-  ActionInputOf,
-  ActionOutputOf,
-  NodeInput,
-  NodeOutput,
-  PluginContextOf,
-  PluginHandlers,
-} from './handlers.js'
-export type {
-  PluginContext,
-  PluginFetchInit,
-  PluginResponse,
-  SocketAnswer,
-  SocketEvent,
-  WebhookRequest,
-  WebhookResponse,
-} from './context.js'
+// everything handler code imports, from one list
+export * from './runtime.js'
 export { checkManifest, pluginManifest, toManifest } from './manifest.js'
 export type { ManifestProblem, PluginManifest } from './manifest.js'
 export * from './capabilities/index.js'

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { MessageFrame } from './message-frame.js'
 
 /**
  * The frames a widget sends over a plugin socket. The host handles `resume`, `ack`, `typing` and
@@ -29,22 +30,7 @@ export const clientFrame = z.discriminatedUnion('type', [
 ])
 export type ClientFrame = z.infer<typeof clientFrame>
 
-/** A stored message as the widget shows it. */
-export interface MessageFrame {
-  type: 'message'
-  conversationId: string
-  seq: number
-  id: string
-  direction: 'inbound' | 'outbound'
-  kind: string
-  text: string
-  by: 'visitor' | 'bot' | 'agent'
-  quickReplies: string[]
-  media: { url: string; mimeType?: string; name?: string } | null
-  at: string
-  /** inbound: the channel message id (`<visitor>:<widget id>`), so the widget can match its own */
-  ref: string | null
-}
+export type { MessageFrame } from './message-frame.js'
 
 /** A stored message row, as much of it as the widget needs. */
 export interface MessageRowLike {
