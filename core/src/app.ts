@@ -11,6 +11,7 @@ import { registerClientIp } from './http/client-ip.js'
 import { docsRoutes } from './http/docs-routes.js'
 import { registerErrorResponses } from './http/error-responses.js'
 import { healthRoutes } from './http/health-routes.js'
+import { WEB_APPS, webAppRoutes } from './http/web-app-routes.js'
 import { registerMetrics } from './http/metrics.js'
 import { buildOpenApi } from './http/openapi.js'
 import { createInfra, type Infra } from './infra/index.js'
@@ -264,7 +265,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   ])
   let openapi: unknown
   server.route(docsRoutes(() => (openapi ??= buildOpenApi(server, { version }))))
-  server.route({ method: 'GET', path: '/', options: { auth: false }, handler: (_r, h) => h.redirect('/api/docs') })
+  server.route(webAppRoutes('/console', WEB_APPS.console, 'console'))
+  server.route({ method: 'GET', path: '/', options: { auth: false }, handler: (_r, h) => h.redirect('/console') })
 
   let stopped = false
   return {

@@ -58,6 +58,7 @@ const expected: Record<string, RouteMeta['access']> = {
   'POST /api/v1/conversations/{id}/messages': 'agent',
   'POST /api/v1/conversations/{id}/typing': 'agent',
   'PATCH /api/v1/conversations/{id}': 'agent',
+  'GET /api/v1/agents/me': 'agent',
   'PUT /api/v1/agents/me/presence': 'agent',
   'PUT /api/v1/agents/{id}/presence': 'supervisor',
   'PUT /api/v1/agents/{id}/capacity': 'supervisor',

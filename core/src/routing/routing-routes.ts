@@ -64,6 +64,15 @@ export function routingRoutes(routing: RoutingService): ServerRoute[] {
     }),
     defineRoute({
       method: 'GET',
+      path: '/api/v1/agents/me',
+      access: 'agent',
+      tags,
+      summary: 'Your own presence, capacity and current load',
+      response: agentDto.omit({ userId: true, name: true, email: true }),
+      handler: async ({ credentials }) => routing.agent(credentials!.user.id),
+    }),
+    defineRoute({
+      method: 'GET',
       path: '/api/v1/agents',
       access: 'supervisor',
       tags,

@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js'
 import type { Db } from '../storage/index.js'
 import { estimateWait } from './estimate-wait.js'
 import { planAssignments } from './plan-assignments.js'
-import { readRoutingSnapshot } from './routing-snapshot.js'
+import { mediaOf, readRoutingSnapshot } from './routing-snapshot.js'
 import type { MediaKind, Presence } from './routing-types.js'
 
 /** The events after which someone may be assigned. */
@@ -152,6 +152,26 @@ export function createRoutingService(deps: { db: Db; infra: Infra; audit: AuditL
       await audit.record(actor, { action: 'agent.capacity', targetType: 'user', targetId: userId, details: capacity })
       await infra.bus.publish('agent.capacity', { userId, capacity })
       return state
+    },
+
+    /** One agent's own routing state (the console's presence control): presence, capacity, load. */
+    async agent(userId: string) {
+      const state = await agentState(userId)
+      const assigned = await db.conversation.groupBy({
+        by: ['channel'],
+        where: { assigneeId: userId, status: 'assigned' },
+        _count: { _all: true },
+      })
+      const load: Record<string, number> = {}
+      for (const row of assigned) load[mediaOf(row.channel)] = (load[mediaOf(row.channel)] ?? 0) + row._count._all
+      return {
+        presence: state.presence,
+        reason: state.reason,
+        since: state.since,
+        capacity: state.capacity as Record<string, number>,
+        load,
+        idleSince: state.idleSince,
+      }
     },
 
     /** Agents with their presence, capacity and current load. */
