@@ -12,6 +12,7 @@ export default defineConfig({
       'plugins/*/test/**/*.test.ts',
       'examples/plugins/*/test/**/*.test.ts',
       'test/**/*.test.ts',
+      'console/src/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', '**/dist/**', 'test/bench/**'],
     testTimeout: 30_000,

@@ -266,6 +266,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   let openapi: unknown
   server.route(docsRoutes(() => (openapi ??= buildOpenApi(server, { version }))))
   server.route(webAppRoutes('/console', WEB_APPS.console, 'console'))
+  server.route(webAppRoutes('/builder', WEB_APPS.builder, 'flow builder'))
   server.route({ method: 'GET', path: '/', options: { auth: false }, handler: (_r, h) => h.redirect('/console') })
 
   let stopped = false

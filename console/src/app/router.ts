@@ -35,7 +35,16 @@ router.beforeEach(async (to) => {
   const session = useSessionStore()
   const isPublic = publicRoutes.some((r) => r.path === to.path)
   const signedIn = await session.restore()
-  if (isPublic) return signedIn && to.path === '/login' ? '/' : true
+  if (isPublic) {
+    if (!signedIn || to.path !== '/login') return true
+    // already signed in and sent here by the flow builder: straight back to it
+    const back = to.query.return
+    if (typeof back === 'string' && /^\/builder(\/|$)/.test(back)) {
+      location.assign(back)
+      return false
+    }
+    return '/'
+  }
   if (!signedIn || !session.signedIn) return { path: '/login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
   const needed = to.matched.reduce<string | undefined>((role, r) => r.meta.role ?? role, undefined)
   if (needed && !session.can(needed as 'agent')) return '/'

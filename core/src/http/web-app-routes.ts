@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url'
 import Boom from '@hapi/boom'
 import type { ResponseToolkit, ServerRoute } from '@hapi/hapi'
 
-/** The built browser apps the core serves: the console (Vue) at /console. */
+/** The built browser apps the core serves: the console (Vue) at /console, the flow builder (React) at /builder. */
 export const WEB_APPS = {
   console: fileURLToPath(new URL('../../../console/dist/', import.meta.url)),
+  builder: fileURLToPath(new URL('../../../flow-builder/dist/', import.meta.url)),
 } as const
 
 /**
@@ -16,7 +17,7 @@ export const WEB_APPS = {
  * public; they hold no data.
  */
 export function webAppRoutes(prefix: string, dir: string, name: string): ServerRoute[] {
-  const root = normalize(dir).replace(/[\/]+$/, '')
+  const root = normalize(dir).replace(/[\\/]+$/, '')
   let index: Promise<string> | null = null
   const indexHtml = async () => {
     index ??= readFile(join(root, 'index.html'), 'utf8')
