@@ -13,6 +13,7 @@ export default defineConfig({
       'examples/plugins/*/test/**/*.test.ts',
       'test/**/*.test.ts',
       'console/src/**/*.test.ts',
+      'flow-builder/src/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', '**/dist/**', 'test/bench/**'],
     testTimeout: 30_000,

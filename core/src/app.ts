@@ -2,11 +2,18 @@ import Hapi, { type Server } from '@hapi/hapi'
 import Inert from '@hapi/inert'
 import HapiPino from 'hapi-pino'
 import { createAiServices, type AiServices } from './ai/index.js'
+import { businessHoursRoutes } from './calendar/index.js'
 import { auditRoutes, createAuditLog, type AuditLog } from './audit/index.js'
+import { cannedRoutes, createCannedService, type CannedService } from './canned/index.js'
 import { authPlugin, authRoutes, createAuthService, type AuthService } from './auth/index.js'
 import { loadSecrets, type Config } from './config/index.js'
 import { contactsRoutes, createContactsService, type ContactsService } from './contacts/index.js'
-import { conversationsRoutes, createConversationsService, type ConversationsService } from './conversations/index.js'
+import {
+  conversationsRoutes,
+  createAgentUploads,
+  createConversationsService,
+  type ConversationsService,
+} from './conversations/index.js'
 import { registerClientIp } from './http/client-ip.js'
 import { docsRoutes } from './http/docs-routes.js'
 import { registerErrorResponses } from './http/error-responses.js'
@@ -16,9 +23,11 @@ import { registerMetrics } from './http/metrics.js'
 import { buildOpenApi } from './http/openapi.js'
 import { createInfra, type Infra } from './infra/index.js'
 import {
+  createEditorPresence,
   createFlowRuntime,
   createFlowsService,
   createFlowTriggers,
+  flowEditorsRoutes,
   flowsRoutes,
   NodeTypeRegistry,
   type FlowRuntime,
@@ -30,7 +39,9 @@ import { createKbService, kbRoutes, type KbService } from './kb/index.js'
 import { createLogger, type Logger } from './logger.js'
 import { createNluService, nluRoutes, type NluService } from './nlu/index.js'
 import { createPiiCipher, type PiiCipher } from './pii/index.js'
+import { createQueuesService, queuesRoutes, type QueuesService } from './queues/index.js'
 import { createRoutingService, routingRoutes, type RoutingService } from './routing/index.js'
+import { createStatsService, statsRoutes, type StatsService } from './stats/index.js'
 import { registerRealtime } from './realtime/index.js'
 import {
   createPluginSandboxFactory,
@@ -41,6 +52,7 @@ import {
 } from './plugins/index.js'
 import { pluginSockets } from './plugins/sockets/index.js'
 import { databaseTarget, migrateDatabase, openDatabase, type DatabaseTarget, type Db } from './storage/index.js'
+import { createSuggestionsService, suggestionsRoutes } from './suggestions/index.js'
 import { createTeamsService, teamsRoutes, type TeamsService } from './teams/index.js'
 import { createUsersService, usersRoutes, type UsersService } from './users/index.js'
 import { createWebhooksService, webhooksRoutes, type WebhooksService } from './webhooks/index.js'
@@ -60,8 +72,11 @@ export interface Services {
   nodeTypes: NodeTypeRegistry
   plugins: PluginsService
   ai: AiServices
+  canned: CannedService
   conversations: ConversationsService
   routing: RoutingService
+  queues: QueuesService
+  stats: StatsService
   webhooks: WebhooksService
 }
 
@@ -140,9 +155,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     createSandbox: sandbox.factory,
     sandboxUnavailable: sandbox.unavailable,
     // conversations are built below (they need the flow runtime): bound when a message arrives
-    onInbound: async ({ plugin, channel, identityKind, message }) => {
-      await conversations.receive({ channelPlugin: plugin, channel, identityKind, message })
-    },
+    onInbound: async ({ plugin, channel, identityKind, message }) =>
+      conversations.receive({ channelPlugin: plugin, channel, identityKind, message }),
   })
   // flows see intents and the knowledge base through one interface: the built-in models, or an LLM plugin
   const ai = createAiServices({ nlu, kb, plugins, provider: config.ai.provider, logger })
@@ -179,26 +193,42 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     contacts,
     engine: () => flowRuntime.engine,
     triggers: () => flowTriggers,
-    send: ({ channelPlugin, channel, to, text, quickReplies }) =>
-      plugins.send(channelPlugin, { channel, message: { to, kind: 'text', text, quickReplies } }),
+    send: ({ channelPlugin, channel, to, text, quickReplies, media }) =>
+      plugins.send(channelPlugin, {
+        channel,
+        message: media
+          ? { to, kind: media.mimeType?.startsWith('image/') ? 'image' : 'file', text, media }
+          : { to, kind: 'text', text, quickReplies },
+      }),
+    pii,
+    caseInsensitiveSearch: target.provider === 'postgresql',
+    uploads: createAgentUploads(
+      config.data.dir,
+      (p) => plugins.loadedManifest(p)?.permissions.sockets[0]?.name ?? null,
+    ),
   })
+  const canned = createCannedService({ db, audit, bus: infra.bus, contacts })
+  const suggestions = createSuggestionsService({ db, kb, canned, ai })
   const routing = createRoutingService({ db, infra, audit, logger })
   const services: Services = {
     audit,
     auth,
     users: createUsersService({ db, audit, auth, locks: infra.locks, passwordCost: config.auth.passwordCost }),
-    teams: createTeamsService(db, audit),
+    teams: createTeamsService(db, audit, infra.bus),
     nlu,
     kb,
     contacts,
     nodeTypes,
     plugins,
     ai,
-    flows: createFlowsService({ db, audit, registry: nodeTypes }),
+    canned,
+    flows: createFlowsService({ db, audit, registry: nodeTypes, bus: infra.bus }),
     flowRuntime,
     flowTriggers,
     conversations,
     routing,
+    queues: createQueuesService({ db, bus: infra.bus, audit }),
+    stats: createStatsService({ db, infra, audit, logger, waitEstimates: () => routing.waiting() }),
     webhooks: createWebhooksService({ db, infra, audit, pii, logger, settings: config.webhooks }),
   }
 
@@ -237,7 +267,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     plugin: authPlugin,
     options: { auth, cookieSecret: secrets.cookieSecret, cookieSecure, sessionTtlMs: config.auth.sessionTtl },
   })
-  await registerRealtime(server, { auth, db, bus: infra.bus, logger, cookieSecret: secrets.cookieSecret })
+  // who has a flow open in the builder (realtime /flows/{id}/editors, GET /api/v1/flows/{id}/editors)
+  const flowEditors = createEditorPresence({ bus: infra.bus })
+  await registerRealtime(server, { auth, db, bus: infra.bus, logger, cookieSecret: secrets.cookieSecret, flowEditors })
   registerErrorResponses(server, logger)
   registerMetrics(server)
   // the WebSocket transport channel plugins are granted (web chat), its uploads and the widget
@@ -255,14 +287,23 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     ...nluRoutes(services.nlu),
     ...kbRoutes(services.kb),
     ...flowsRoutes(services.flows, services.flowRuntime, services.flowTriggers, services.nodeTypes, simulator),
+    ...flowEditorsRoutes(services.flows, flowEditors),
     ...conversationsRoutes(conversations),
     ...routingRoutes(routing),
+    ...queuesRoutes(services.queues),
+    ...statsRoutes(services.stats),
+    ...businessHoursRoutes(),
     ...pluginsRoutes(plugins, contacts),
     ...pluginWebhookRoutes(plugins),
     ...jobsRoutes(infra.scheduler, audit),
     ...webhooksRoutes(services.webhooks),
     ...auditRoutes(audit),
+    ...cannedRoutes(canned),
+    ...suggestionsRoutes(suggestions),
   ])
+  // threshold alerts are evaluated while the server listens (also where only the server is started)
+  server.ext('onPreStart', () => services.stats.start())
+  server.ext('onPostStop', () => services.stats.stop())
   let openapi: unknown
   server.route(docsRoutes(() => (openapi ??= buildOpenApi(server, { version }))))
   server.route(webAppRoutes('/console', WEB_APPS.console, 'console'))

@@ -1,4 +1,27 @@
-import { definePlugin, erpOrders, logisticsTracking, z } from '@switchboard/plugin-sdk'
+import { definePlugin, erpOrders, logisticsTracking, order, z } from '@switchboard/plugin-sdk'
+
+/** What a profile panel's action receives: the contact on the agent's screen. */
+const panelInput = z.object({
+  contact: z
+    .object({
+      phone: z.string().max(32).optional(),
+      email: z.string().max(200).optional(),
+      name: z.string().max(200).optional(),
+      attributes: z.record(z.string(), z.unknown()).optional(),
+    })
+    .describe('the contact whose profile is open: matched to orders by phone, then email'),
+})
+
+/** One scan of a parcel, with the parcel and order it belongs to (the tracking panel's rows). */
+const parcelScan = z.object({
+  time: z.string(),
+  text: z.string(),
+  location: z.string().optional(),
+  waybill: z.string(),
+  carrier: z.string(),
+  stateText: z.string(),
+  order: z.string(),
+})
 
 /**
  * The demo's shop and carrier: sample orders and parcels kept in the plugin itself, no network.
@@ -37,6 +60,53 @@ export default definePlugin({
       title: { en: 'Track a parcel', 'zh-CN': '查询物流' },
       description: { en: 'Where a sample parcel is.', 'zh-CN': '查询示例包裹的物流。' },
       ...logisticsTracking.methods.track,
+    },
+    recentOrders: {
+      title: { en: 'Recent orders of a contact', 'zh-CN': '客户最近订单' },
+      description: {
+        en: "Feeds the profile panel: the contact's most recent sample orders, by phone or email.",
+        'zh-CN': '为客户资料面板提供数据：按手机号或邮箱找到的最近示例订单。',
+      },
+      input: panelInput,
+      output: z.array(order),
+      cacheSeconds: 60,
+    },
+    parcelScans: {
+      title: { en: "Tracking of a contact's latest parcel", 'zh-CN': '客户最新包裹的物流' },
+      description: {
+        en: "Feeds the profile panel: the scans of the contact's most recently shipped parcel, newest first.",
+        'zh-CN': '为客户资料面板提供数据：客户最近发出的包裹的物流记录，最新的在前。',
+      },
+      input: panelInput,
+      output: z.array(parcelScan),
+      cacheSeconds: 60,
+    },
+  },
+  panels: {
+    orders: {
+      title: { en: 'Orders', 'zh-CN': '订单' },
+      action: 'recentOrders',
+      layout: 'table',
+      fields: [
+        { label: { en: 'Order', 'zh-CN': '订单号' }, path: 'number', format: 'text' },
+        { label: { en: 'Item', 'zh-CN': '商品' }, path: 'items[0].name', format: 'text' },
+        { label: { en: 'Status', 'zh-CN': '状态' }, path: 'stateText', format: 'badge' },
+        { label: { en: 'Placed', 'zh-CN': '下单时间' }, path: 'createdAt', format: 'date' },
+        { label: { en: 'Total', 'zh-CN': '金额' }, path: 'total', format: 'money' },
+        { label: { en: 'Waybill', 'zh-CN': '物流单号' }, path: 'shipments[0].waybill', format: 'text' },
+      ],
+    },
+    tracking: {
+      title: { en: 'Parcel tracking', 'zh-CN': '物流跟踪' },
+      action: 'parcelScans',
+      layout: 'timeline',
+      fields: [
+        { label: { en: 'Time', 'zh-CN': '时间' }, path: 'time', format: 'date' },
+        { label: { en: 'Event', 'zh-CN': '动态' }, path: 'text', format: 'text' },
+        { label: { en: 'Place', 'zh-CN': '地点' }, path: 'location', format: 'text' },
+        { label: { en: 'Status', 'zh-CN': '状态' }, path: 'stateText', format: 'badge' },
+        { label: { en: 'Waybill', 'zh-CN': '物流单号' }, path: 'waybill', format: 'text' },
+      ],
     },
   },
 })

@@ -49,7 +49,11 @@ describe('serving a built web app', () => {
   })
 
   it('never serves a file outside the app folder', async () => {
-    for (const url of ['/console/../secret.txt', '/console/%2e%2e/secret.txt', '/console/assets/..%2f..%2fsecret.txt']) {
+    for (const url of [
+      '/console/../secret.txt',
+      '/console/%2e%2e/secret.txt',
+      '/console/assets/..%2f..%2fsecret.txt',
+    ]) {
       const res = await server.inject(url)
       expect(res.payload, url).not.toContain('not for you')
     }

@@ -246,7 +246,7 @@ describe.skipIf(!chromiumInstalled)('web chat widget in Chromium', () => {
     await expect.poll(() => form.count()).toBe(0)
   })
 
-  it('fits a 390 px phone screen, full screen', async () => {
+  it('fits a 390 px phone screen, full screen, and answers an English widget in English', async () => {
     const phone = await (await browser.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 } })).newPage()
     await phone.goto(`${base}/demo/chat`)
     await phone.locator('switchboard-chat .launcher').click()
@@ -255,7 +255,10 @@ describe.skipIf(!chromiumInstalled)('web chat widget in Chromium', () => {
     const input = phone.locator('switchboard-chat .composer input[type=text]')
     await input.fill('Where is my order 2026111812345?')
     await input.press('Enter')
-    await phone.locator('switchboard-chat .msg.out[data-by=bot]').first().waitFor({ timeout: 15_000 })
+    // the widget shows English, so the order bot answers in English
+    await phone
+      .locator('switchboard-chat .msg.out[data-by=bot]', { hasText: 'Your order 2026111812345 has shipped' })
+      .waitFor({ timeout: 15_000 })
     const box = await phone.locator('switchboard-chat .panel').boundingBox()
     expect(box).toMatchObject({ x: 0, width: 390 })
     await phone.screenshot({ path: join(screenshots, 'webchat-mobile.png') })

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
@@ -157,7 +158,7 @@ describe('plugin sockets: the web chat protocol', () => {
       fetch(`${base}/hooks/channel-webchat/upload/chat?visitor=${visitor}`, {
         method: 'POST',
         headers: { 'content-type': type },
-        body,
+        body: new Uint8Array(body),
       })
     expect((await post('text/html', Buffer.from('<script>'))).status).toBe(415)
     expect((await post('image/png', Buffer.alloc(6 * 1024 * 1024))).status).toBe(413)
@@ -171,6 +172,35 @@ describe('plugin sockets: the web chat protocol', () => {
     expect(file.headers.get('content-security-policy')).toContain('sandbox')
     expect(file.headers.get('content-disposition')).toContain('attachment')
     expect((await fetch(`${base}/hooks/channel-webchat/upload/chat/../../secrets.json`)).status).toBe(404)
+  })
+
+  it('answers a visitor in the language their widget shows: the demo order bot in English or Chinese', async () => {
+    await expect(open(url('v_badlang_0123456789', '&lang=en_US'))).rejects.toThrow('400')
+    const flow = await t.app.services.flows.importFile(
+      actor,
+      JSON.parse(readFileSync(join(root, 'examples', 'flows', 'order-status.json'), 'utf8')),
+      { publish: true },
+    )
+    const trigger = await t.app.services.flowTriggers.create(actor, flow.id, {
+      kind: 'channel-entry',
+      config: { channel: 'webchat' },
+    })
+    try {
+      const english = await open(url('v_english_0123456789', '&lang=en'))
+      english.send({ type: 'message', id: 'msg_en_00001', text: 'Where is my parcel?' })
+      const reply = await english.waitFor((f) => f.type === 'message' && f.by === 'bot')
+      expect(reply.text).toMatch(/^Please give your order number/)
+      const contact = await t.app.services.contacts.findByIdentity('web-visitor', 'v_english_0123456789')
+      expect(contact?.language).toBe('en')
+      english.close()
+
+      const chinese = await open(url('v_chinese_0123456789', '&lang=zh-cn'))
+      chinese.send({ type: 'message', id: 'msg_zh_00001', text: '我的快递到哪了' })
+      expect((await chinese.waitFor((f) => f.type === 'message' && f.by === 'bot')).text).toMatch(/^请提供您的订单号/)
+      chinese.close()
+    } finally {
+      await t.app.services.flowTriggers.remove(actor, flow.id, trigger.id)
+    }
   })
 
   it('serves the widget script and the demo page', async () => {

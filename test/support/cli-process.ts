@@ -55,7 +55,11 @@ export interface RunningServer {
 
 /** `switchboard start`, resolved once /health answers. */
 export async function startServer(env: Record<string, string>, timeoutMs = 45_000): Promise<RunningServer> {
-  const proc = spawn(process.execPath, [cliPath, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  // as the CLI's own shebang starts it: isolated-vm (the plugin sandbox) needs --no-node-snapshot
+  const proc = spawn(process.execPath, ['--no-node-snapshot', cliPath, 'start'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let out = ''
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()))
   proc.stderr!.on('data', (d: Buffer) => (out += d.toString()))

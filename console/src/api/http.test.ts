@@ -24,6 +24,9 @@ describe('console REST client', () => {
     )
     expect(error.message).toBe('email: invalid email')
     expect(error.fieldErrors()).toEqual({ email: 'invalid email', name: 'required' })
-    expect(new ApiError(502, {}, 'GET /x answered 502')).toMatchObject({ code: 'HTTP_502', message: 'GET /x answered 502' })
+    expect(new ApiError(502, {}, 'GET /x answered 502')).toMatchObject({
+      code: 'HTTP_502',
+      message: 'GET /x answered 502',
+    })
   })
 })

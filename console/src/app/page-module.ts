@@ -19,6 +19,8 @@ export interface NavEntry {
   order: number
   /** 'main' (top of the sidebar) or 'admin' (the admin group) */
   group?: 'main' | 'admin'
+  /** another app of this server (the flow builder at /builder): a plain link, not a console route */
+  external?: boolean
 }
 
 export type Messages = { [key: string]: string | Messages }

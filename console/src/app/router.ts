@@ -21,7 +21,7 @@ export const router = createRouter({
           // the first page this user may open: the inbox for agents, the dashboard otherwise
           redirect: () => {
             const session = useSessionStore()
-            return navEntries.find((n) => session.can(n.role))?.to ?? '/login'
+            return navEntries.find((n) => !n.external && session.can(n.role))?.to ?? '/login'
           },
         },
         ...shellChildren,

@@ -32,7 +32,8 @@ export const usePresenceStore = defineStore('presence', () => {
 
   /** A presence event about me (from the realtime API) */
   function applyEvent(event: { presence: Presence; reason: string | null; since: string }) {
-    if (state.value) state.value = { ...state.value, presence: event.presence, reason: event.reason, since: event.since }
+    if (state.value)
+      state.value = { ...state.value, presence: event.presence, reason: event.reason, since: event.since }
   }
 
   return { state, saving, load, set, applyEvent }

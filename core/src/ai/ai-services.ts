@@ -9,6 +9,16 @@ export type AiProvider = 'builtin' | 'llm'
 export interface AiServices {
   classifyIntent(text: string): Promise<{ intent: string | null; confidence: number }>
   searchKnowledgeBase(text: string, limit: number): Promise<Array<KbHit & { citations?: string[] }>>
+  /** whether an LLM answers (the admin chose `llm` and an enabled plugin implements it): drafts need one */
+  llmAvailable(): boolean
+  /** An LLM's draft of the agent's next reply; the provider's error is thrown as it is (a 502). */
+  draftReply(input: DraftReplyInput): Promise<{ text: string }>
+}
+
+export interface DraftReplyInput {
+  transcript: Array<{ from: 'customer' | 'agent' | 'bot'; text: string }>
+  guidance?: string
+  language?: 'en' | 'zh-CN'
 }
 
 /**
@@ -29,6 +39,12 @@ export function createAiServices(deps: {
   const useLlm = () => deps.provider === 'llm' && plugins.hasCapability('llm')
 
   return {
+    llmAvailable: useLlm,
+
+    async draftReply(input) {
+      return (await plugins.callAction('llm.draftReply', input)) as { text: string }
+    },
+
     async classifyIntent(text) {
       if (useLlm()) {
         try {

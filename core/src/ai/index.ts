@@ -1,2 +1,2 @@
 export { createAiServices } from './ai-services.js'
-export type { AiProvider, AiServices } from './ai-services.js'
+export type { AiProvider, AiServices, DraftReplyInput } from './ai-services.js'

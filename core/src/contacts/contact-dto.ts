@@ -55,5 +55,6 @@ export const listContactsQuery = z.strictObject({
   phone: z.string().max(40).optional().describe('exact match, any format (normalized to E.164)'),
   email: z.string().max(254).optional().describe('exact match, case-insensitive'),
   tag: z.string().max(50).optional(),
+  q: z.string().trim().max(100).optional().describe('a part of the name, email or phone number, or a contact id'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 })

@@ -1,6 +1,7 @@
 import type { ServerRoute } from '@hapi/hapi'
 import { z } from 'zod'
 import { defineRoute } from '../http/define-route.js'
+import { contactHistoryDto } from './contact-history.js'
 import { contactDto, createContactInput, identityInput, listContactsQuery, updateContactInput } from './contact-dto.js'
 import type { AuditLog } from '../audit/index.js'
 import type { ContactsService } from './contacts-service.js'
@@ -15,7 +16,7 @@ export function contactsRoutes(contacts: ContactsService, audit: AuditLog): Serv
       path: '/api/v1/contacts',
       access: 'agent',
       tags,
-      summary: 'Find contacts (by phone, email or tag)',
+      summary: 'Find contacts (by phone, email, tag, or a part of the name, email or phone)',
       query: listContactsQuery,
       response: z.array(contactDto),
       handler: async ({ query }) => contacts.list(query),
@@ -41,6 +42,16 @@ export function contactsRoutes(contacts: ContactsService, audit: AuditLog): Serv
       params: idParams,
       response: contactDto,
       handler: async ({ params }) => contacts.get(params.id),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/contacts/{id}/history',
+      access: 'agent',
+      tags,
+      summary: "A contact's past conversations (every channel) and tickets, newest first",
+      params: idParams,
+      response: contactHistoryDto,
+      handler: async ({ params }) => contacts.history(params.id),
     }),
     defineRoute({
       method: 'PATCH',

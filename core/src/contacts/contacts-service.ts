@@ -9,6 +9,10 @@ import {
   type CreateContactInput,
   type UpdateContactInput,
 } from './contact-dto.js'
+import { contactHistory, type ContactHistory } from './contact-history.js'
+
+/** a name/email/phone search decrypts at most this many of the most recently changed contacts */
+const TEXT_SEARCH_SCAN = 2000
 
 type ContactRow = Awaited<ReturnType<Db['contact']['findFirstOrThrow']>> & {
   identities: Array<{ id: string; channel: string; addressEnc: string; verified: boolean }>
@@ -129,8 +133,24 @@ export function createContactsService({ db, pii, phoneRegion }: { db: Db; pii: P
       return toView(row)
     },
 
-    /** Exact look-ups by phone or email go through the keyed hash; tag filtering is done on the page. */
-    async list(filter: { phone?: string; email?: string; tag?: string; limit: number }): Promise<ContactView[]> {
+    /** Past conversations (every channel) and tickets of a contact, newest first; a merged id leads to the survivor. */
+    async history(id: string): Promise<ContactHistory> {
+      const contact = await this.get(id)
+      return contactHistory(db, contact.id)
+    },
+
+    /**
+     * Exact look-ups by phone or email go through the keyed hash; tag filtering is done on the page.
+     * `q` finds a part of the name, email or phone: personal data is encrypted, so it is matched
+     * after decryption, over the most recently changed contacts only.
+     */
+    async list(filter: {
+      phone?: string
+      email?: string
+      tag?: string
+      q?: string
+      limit: number
+    }): Promise<ContactView[]> {
       const where: Prisma.ContactWhereInput = { mergedIntoId: null }
       if (filter.phone) {
         const hash = pii.hash('phone', normalizePhone(filter.phone, phoneRegion))
@@ -138,14 +158,23 @@ export function createContactsService({ db, pii, phoneRegion }: { db: Db; pii: P
         where.OR = [{ phoneHash: hash }, { identities: { some: { channel: 'phone', addressHash: viaIdentity } } }]
       }
       if (filter.email) where.emailHash = pii.hash('email', normalizeEmail(filter.email))
+      const q = filter.q?.trim().toLowerCase()
       const rows = await db.contact.findMany({
         where,
         orderBy: { updatedAt: 'desc' },
-        take: filter.tag ? filter.limit * 10 : filter.limit,
+        take: q ? TEXT_SEARCH_SCAN : filter.tag ? filter.limit * 10 : filter.limit,
         include,
       })
       const views = rows.map(toView)
-      return (filter.tag ? views.filter((v) => v.tags.includes(filter.tag!)) : views).slice(0, filter.limit)
+      const digits = q?.replace(/[\s()+-]/g, '')
+      const fits = (v: ContactView) =>
+        (!filter.tag || v.tags.includes(filter.tag)) &&
+        (!q ||
+          v.id === q ||
+          !!v.name?.toLowerCase().includes(q) ||
+          !!v.email?.toLowerCase().includes(q) ||
+          (!!digits && /^\d{3,}$/.test(digits) && !!v.phone?.replace(/\D/g, '').includes(digits)))
+      return views.filter(fits).slice(0, filter.limit)
     },
 
     /** Finds the contact a channel address belongs to (e.g. the caller ID of an inbound call). */
@@ -158,25 +187,37 @@ export function createContactsService({ db, pii, phoneRegion }: { db: Db; pii: P
     },
 
     /**
+     * A channel reported the language the customer reads now (the web chat widget's): the contact
+     * takes it, replacing an older one, so a customer who switches to English is answered in
+     * English. Channels that do not know say nothing and change nothing.
+     */
+    async followLanguage(contact: ContactView, language: string | undefined): Promise<ContactView> {
+      if (!language || contact.language === language) return contact
+      await db.contact.update({ where: { id: contact.id }, data: { language } })
+      return { ...contact, language }
+    },
+
+    /**
      * The contact behind a channel address, created on first contact (a WeChat follower, a web
-     * visitor). Two messages racing from a new customer end up on one contact: the loser of the
-     * insert finds the winner's.
+     * visitor), in the language the channel reports (see followLanguage). Two messages racing from
+     * a new customer end up on one contact: the loser of the insert finds the winner's.
      */
     async findOrCreateByIdentity(
       channel: string,
       address: string,
       name?: string,
+      language?: string,
     ): Promise<{ contact: ContactView; identityId: string }> {
       const identityOf = (contact: ContactView) =>
         contact.identities.find((i) => i.channel === channel && i.address === normalizeAddress(channel, address))?.id
       const found = await this.findByIdentity(channel, address)
-      if (found) return { contact: found, identityId: identityOf(found)! }
+      if (found) return { contact: await this.followLanguage(found, language), identityId: identityOf(found)! }
       try {
-        const created = await this.create({ name, identities: [{ channel, address, verified: true }] })
+        const created = await this.create({ name, language, identities: [{ channel, address, verified: true }] })
         return { contact: created, identityId: identityOf(created)! }
       } catch (error) {
         const again = await this.findByIdentity(channel, address)
-        if (again) return { contact: again, identityId: identityOf(again)! }
+        if (again) return { contact: await this.followLanguage(again, language), identityId: identityOf(again)! }
         throw error
       }
     },

@@ -5,7 +5,14 @@ import { ErrorCode, userError } from '../errors/index.js'
 import type { FlowEngine, FlowOutput, FlowTriggers } from '../flows/index.js'
 import type { Infra } from '../infra/index.js'
 import type { Logger } from '../logger.js'
+import type { PiiCipher } from '../pii/index.js'
 import type { Db, Prisma } from '../storage/index.js'
+import type { AgentUploads } from './agent-uploads.js'
+import { createConversationAccess, type Viewer } from './conversation-access.js'
+import { afterCursor, filterWhere, inboxOrder, scopeWhere, type InboxFilter } from './inbox-query.js'
+import { inboxRows } from './inbox-rows.js'
+import { matchConversations } from './inbox-search.js'
+import { createReadMarks } from './read-marks.js'
 
 /** Delivers a message to the customer on a channel; the channel's own message id, if it gives one. */
 export type ChannelSender = (input: {
@@ -14,6 +21,8 @@ export type ChannelSender = (input: {
   to: { id: string; kind: string }
   text: string
   quickReplies?: string[]
+  /** an image or file the agent attached (its URL on this server) */
+  media?: { url: string; mimeType?: string }
 }) => Promise<{ channelMessageId: string | null }>
 
 type ConversationRow = NonNullable<Awaited<ReturnType<Db['conversation']['findUnique']>>>
@@ -36,8 +45,16 @@ export function createConversationsService(deps: {
   engine: () => FlowEngine
   triggers: () => FlowTriggers
   send: ChannelSender
+  /** decrypts contact names for the inbox rows and its search */
+  pii: PiiCipher
+  /** PostgreSQL compares text case-sensitively unless asked; SQLite's LIKE already ignores ASCII case */
+  caseInsensitiveSearch?: boolean
+  /** where agents' attachments are kept; without it agents cannot attach files */
+  uploads?: AgentUploads
 }) {
-  const { db, infra, logger, contacts } = deps
+  const { db, infra, logger, contacts, pii } = deps
+  const access = createConversationAccess(db)
+  const readMarks = createReadMarks(db)
   /** bot turns started for inbound messages and not finished yet (drained on shutdown) */
   const botWork = new Set<Promise<unknown>>()
 
@@ -108,6 +125,7 @@ export function createConversationsService(deps: {
         to: { id: to.address, kind: to.channel },
         text: message.body,
         quickReplies,
+        ...(media(message) ? { media: media(message)! } : {}),
       })
       await db.message.update({
         where: { id: message.id },
@@ -115,12 +133,25 @@ export function createConversationsService(deps: {
       })
     } catch (error) {
       logger.warn({ err: error, conversationId: conversation.id }, 'a reply could not be delivered on its channel')
-      await db.message.update({ where: { id: message.id }, data: { status: 'failed' } })
+      // the channel's answer is kept beside the message, so the thread can say why it failed
+      const payload = { ...((message.payload ?? {}) as Record<string, unknown>), error: (error as Error).message }
+      await db.message.update({
+        where: { id: message.id },
+        data: { status: 'failed', payload: payload as Prisma.InputJsonObject },
+      })
       await publish('conversation.message.failed', conversation, {
         messageId: message.id,
         error: (error as Error).message,
       })
     }
+  }
+
+  /** The attachment an outbound message carries, if any. */
+  function media(message: MessageRow): { url: string; mimeType?: string } | null {
+    const m = (message.payload as { media?: { url?: unknown; mimeType?: unknown } } | null)?.media
+    return m && typeof m.url === 'string'
+      ? { url: m.url, ...(typeof m.mimeType === 'string' ? { mimeType: m.mimeType } : {}) }
+      : null
   }
 
   async function get(id: string): Promise<ConversationRow> {
@@ -146,8 +177,31 @@ export function createConversationsService(deps: {
     })
   }
 
+  /** The users a note mentions: active ones only; 400 naming an unknown id. */
+  async function mentionable(ids: string[]): Promise<Array<{ id: string; name: string }>> {
+    const unique = [...new Set(ids)]
+    const users = await db.user.findMany({
+      where: { id: { in: unique }, active: true },
+      select: { id: true, name: true },
+    })
+    const unknown = unique.filter((id) => !users.some((u) => u.id === id))
+    if (unknown.length)
+      throw userError(ErrorCode.VALIDATION, `mentions: no active user ${unknown.join(', ')}`, {
+        details: [{ path: 'mentions', message: `no active user ${unknown.join(', ')}` }],
+      })
+    return users
+  }
+
+  /** The conversation, if this viewer may see it (403 otherwise). */
+  async function visible(viewer: Viewer, id: string): Promise<ConversationRow> {
+    const row = await get(id)
+    await access.require(viewer, row)
+    return row
+  }
+
   return {
     get,
+    visible,
 
     /** Waits for the bot turns still running (graceful shutdown, tests). */
     async drain(): Promise<void> {
@@ -169,6 +223,7 @@ export function createConversationsService(deps: {
         input.identityKind,
         message.from.id,
         message.from.name,
+        message.from.language,
       )
       const { conversation, created } = await openConversation({
         contactId: contact.id,
@@ -230,15 +285,21 @@ export function createConversationsService(deps: {
     },
 
     /** An agent's reply (sent to the customer) or internal note (kept in the thread, never sent). */
-    async post(actor: Actor, id: string, input: { text: string; internal: boolean }) {
+    async post(
+      actor: Actor,
+      id: string,
+      input: { text: string; internal: boolean; mentions?: string[] },
+      viewer?: Viewer,
+    ) {
       const conversation = await get(id)
+      const mentions = input.internal && input.mentions?.length ? await mentionable(input.mentions) : []
       const appended = await append(id, {
         channel: conversation.channel,
         direction: input.internal ? 'internal' : 'outbound',
         kind: input.internal ? 'note' : 'text',
         body: input.text,
         authorUserId: actor.userId,
-        payload: { by: 'agent' },
+        payload: mentions.length ? { by: 'agent', mentions } : { by: 'agent' },
         status: input.internal ? 'received' : 'pending',
       })
       if (appended === 'duplicate') throw new Error('unreachable: agent messages have no channel id')
@@ -247,8 +308,42 @@ export function createConversationsService(deps: {
         seq: appended.message.seq,
         direction: appended.message.direction,
         by: 'agent',
+        ...(mentions.length ? { mentions: mentions.map((m) => m.id) } : {}),
       })
       if (!input.internal) await deliver(appended.conversation, appended.message)
+      // the writer has read everything up to their own message
+      if (viewer) await readMarks.markRead(viewer.userId, id, appended.message.seq)
+      return db.message.findUniqueOrThrow({ where: { id: appended.message.id } })
+    },
+
+    /** An agent's image or file: stored where the channel serves uploads, then sent like a reply. */
+    async attach(actor: Actor, viewer: Viewer, id: string, file: { mimeType: string; name: string; data: Buffer }) {
+      const conversation = await visible(viewer, id)
+      if (!deps.uploads)
+        throw userError(ErrorCode.CONFLICT, 'Attachments are not set up on this server', { status: 409 })
+      const stored = await deps.uploads.store(conversation.channelPlugin, file.mimeType, file.data)
+      const label = stored.mimeType.startsWith('image/') ? 'image' : 'file'
+      const appended = await append(id, {
+        channel: conversation.channel,
+        direction: 'outbound',
+        kind: 'media',
+        body: `[${label}] ${file.name}`,
+        authorUserId: actor.userId,
+        payload: {
+          by: 'agent',
+          media: { url: stored.url, mimeType: stored.mimeType, name: file.name, size: stored.size },
+        },
+        status: 'pending',
+      })
+      if (appended === 'duplicate') throw new Error('unreachable: agent messages have no channel id')
+      await publish('conversation.message.created', appended.conversation, {
+        messageId: appended.message.id,
+        seq: appended.message.seq,
+        direction: 'outbound',
+        by: 'agent',
+      })
+      await deliver(appended.conversation, appended.message)
+      await readMarks.markRead(viewer.userId, id, appended.message.seq)
       return db.message.findUniqueOrThrow({ where: { id: appended.message.id } })
     },
 
@@ -261,17 +356,44 @@ export function createConversationsService(deps: {
       })
     },
 
-    async list(filter: { status?: string; queueId?: string; assigneeId?: string; contactId?: string; limit: number }) {
-      return db.conversation.findMany({
-        where: {
-          ...(filter.status ? { status: filter.status } : { status: { in: OPEN } }),
-          ...(filter.queueId ? { queueId: filter.queueId } : {}),
-          ...(filter.assigneeId ? { assigneeId: filter.assigneeId } : {}),
-          ...(filter.contactId ? { contactId: filter.contactId } : {}),
-        },
-        orderBy: { lastMessageAt: 'desc' },
-        take: filter.limit,
-      })
+    /**
+     * An inbox page: the viewer's view (their own, their queues', or all for supervisors), filters,
+     * a search, in order of latest activity, each row with its contact, last message and unread
+     * count; `cursor` (from the last row) gives the next page.
+     */
+    async list(filter: InboxFilter, viewer?: Viewer) {
+      const scope = viewer ?? { userId: null, supervisor: true }
+      const myQueues =
+        !viewer || (viewer.supervisor && filter.view !== 'queues') ? [] : await access.queuesOf(viewer.userId)
+      const base: Prisma.ConversationWhereInput = {
+        AND: [viewer ? scopeWhere(viewer, filter.view, myQueues) : {}, ...filterWhere(filter)],
+      }
+      const and: Prisma.ConversationWhereInput[] = [base]
+      if (filter.tag || filter.q?.trim()) {
+        const ids = await matchConversations(db, pii, deps.caseInsensitiveSearch ?? false, base, filter)
+        and.push({ id: { in: ids } })
+      }
+      if (filter.cursor) and.push(afterCursor(filter.cursor))
+      const page = await db.conversation.findMany({ where: { AND: and }, orderBy: inboxOrder, take: filter.limit })
+      return inboxRows(db, pii, scope.userId, page)
+    },
+
+    /** The inbox's views with their open and unread counts, and the queues (for transfers; `member`: mine). */
+    async inbox(viewer: Viewer) {
+      const myQueues = await access.queuesOf(viewer.userId)
+      const [views, queues] = await Promise.all([
+        readMarks.viewCounts(viewer, myQueues),
+        db.queue.findMany({ select: { id: true, name: true }, orderBy: { name: 'asc' } }),
+      ])
+      const mine = new Set(myQueues)
+      return { views, queues: queues.map((q) => ({ ...q, member: mine.has(q.id) })) }
+    },
+
+    /** The viewer has read the thread up to `seq` (its last message when not given). */
+    async markRead(viewer: Viewer, id: string, seq?: number): Promise<{ lastReadSeq: number }> {
+      const conversation = await visible(viewer, id)
+      const upTo = Math.min(seq ?? conversation.messageSeq, conversation.messageSeq)
+      return { lastReadSeq: await readMarks.markRead(viewer.userId, id, upTo) }
     },
 
     /** Someone is typing: published for the widget and the consoles, never stored. */

@@ -272,9 +272,60 @@ export async function loadDemoData(app: App, actor: Actor): Promise<DemoSummary>
   })
 
   await loadExampleBrain(app, actor)
+  await loadCannedResponses(app, actor)
   await loadBundledPlugins(app, actor)
   await loadExampleFlows(app, actor)
   return { password, users: people.map((p) => ({ email: p.email, role: p.role })) }
+}
+
+/** A few shared canned responses in both languages ("/refund", "/leak"…), with variables. */
+async function loadCannedResponses(app: App, actor: Actor) {
+  const system = { id: actor.userId ?? 'system', role: 'admin' as const, name: 'Switchboard', email: '' }
+  const responses = [
+    {
+      title: '退款说明',
+      shortcut: 'refund',
+      language: 'zh-CN' as const,
+      tags: ['refund', '退款', '退货'],
+      body: '{{contact.name}}您好，退款会在审核通过后 1–3 个工作日内原路退回。我是{{agent.name}}，有任何问题随时找我。',
+    },
+    {
+      title: 'Refund timing',
+      shortcut: 'refund',
+      language: 'en' as const,
+      tags: ['refund', 'return'],
+      body: 'Hi {{contact.name}}, refunds go back to your original payment method within 1–3 business days after approval. I am {{agent.name}}; let me know if there is anything else.',
+    },
+    {
+      title: '商品破损/漏液换货',
+      shortcut: 'leak',
+      language: 'zh-CN' as const,
+      tags: ['after-sales.defect', '漏液', '破损', '换货', '口红'],
+      body: '非常抱歉给您带来不便！{{contact.name}}，商品漏液或破损我们为您免费换货，运费由我们承担。麻烦您拍一张商品照片发给我，我马上为您登记。',
+    },
+    {
+      title: '物流进度',
+      shortcut: 'shipping',
+      language: 'zh-CN' as const,
+      tags: ['order_status', '物流', '快递', '到哪了'],
+      body: '{{contact.name}}您好，我帮您查了一下，您的包裹正在运输途中，预计 1–2 天内送达，请留意快递员的电话。',
+    },
+    {
+      title: '问候',
+      shortcut: 'hi',
+      language: 'zh-CN' as const,
+      tags: ['greeting', '你好'],
+      body: '{{contact.name}}您好，我是客服{{agent.name}}，很高兴为您服务！',
+    },
+    {
+      title: 'Greeting',
+      shortcut: 'hi',
+      language: 'en' as const,
+      tags: ['greeting', 'hello'],
+      body: 'Hello {{contact.name}}, this is {{agent.name}}. How can I help you today?',
+    },
+  ]
+  for (const response of responses) await app.services.canned.create(system, actor, { ...response, shared: true })
 }
 
 /** The example intents and FAQ from examples/ (present in a source checkout), so the bot can be tried at once. */

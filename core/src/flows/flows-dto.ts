@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { flowKinds, transcriptStepSchema } from './document/flow-document.js'
+import { flowKinds, simulationMocksSchema, transcriptStepSchema } from './document/flow-document.js'
 
 export const idParams = z.strictObject({ id: z.string().min(1).max(200) })
 export const versionRef = z.union([z.literal('draft'), z.literal('published'), z.coerce.number().int().min(1)])
@@ -27,12 +27,7 @@ export const simulationOptions = {
       conversation: z.record(z.string(), z.unknown()).nullable().optional(),
     })
     .optional(),
-  mocks: z
-    .strictObject({
-      actions: z.record(z.string(), z.unknown()).optional(),
-      http: z.record(z.string(), z.strictObject({ status: z.number().int(), body: z.unknown().optional() })).optional(),
-    })
-    .optional(),
+  mocks: simulationMocksSchema.optional(),
   now: z.string().optional(),
 }
 

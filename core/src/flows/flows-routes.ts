@@ -19,6 +19,7 @@ import { simulateFlow, type SimulatorDeps } from './simulator/simulate.js'
 import { runFlowTests } from './simulator/run-flow-tests.js'
 import type { FlowsService } from './versions/flows-service.js'
 import { triggerInput, type FlowTriggers } from './triggers/flow-triggers.js'
+import { listFlowTemplates } from './versions/flow-templates.js'
 
 const tags = ['flows']
 
@@ -110,9 +111,12 @@ export function flowsRoutes(
       path: '/api/v1/flows/{id}/rollback',
       access: 'admin',
       tags,
-      summary: 'Publish an old version again (as a new version)',
+      summary: 'Publish an old version again (as a new version); with resetDraft the draft becomes that version too',
       params: idParams,
-      payload: z.strictObject({ version: z.number().int().min(1) }),
+      payload: z.strictObject({
+        version: z.number().int().min(1),
+        resetDraft: z.boolean().default(false).describe('also replace the draft with that version (a new revision)'),
+      }),
       status: 201,
       handler: async ({ params, payload, actor }) => flows.rollback(actor, params.id, payload),
     }),
@@ -224,6 +228,14 @@ export function flowsRoutes(
     }),
     defineRoute({
       method: 'GET',
+      path: '/api/v1/flow-templates',
+      access: 'supervisor',
+      tags,
+      summary: 'Ready-made flows to start from (the example flows): name, kind, description and document',
+      handler: async () => listFlowTemplates(),
+    }),
+    defineRoute({
+      method: 'GET',
       path: '/api/v1/node-types',
       access: 'agent',
       tags,
@@ -240,6 +252,8 @@ export function flowsRoutes(
           ports: typeof d.ports === 'function' ? null : d.ports,
           dynamicPorts: typeof d.ports === 'function',
           requiredPorts: typeof d.requiredPorts === 'function' ? null : (d.requiredPorts ?? []),
+          // which config fields hold expressions or templates (the builder offers variables there)
+          expressionFields: d.expressionFields ?? [],
         }))
       },
     }),

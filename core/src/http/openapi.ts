@@ -119,7 +119,13 @@ export function buildOpenApi(server: Server, info: { version: string }) {
         name: 'conversations',
         description: 'Conversations across channels: threads, replies, notes, resolve and reopen',
       },
-      { name: 'routing', description: 'Agents’ presence and capacity, waiting positions, transfers' },
+      { name: 'routing', description: 'Agents’ presence, capacity and skills, waiting positions, transfers' },
+      {
+        name: 'queues',
+        description: 'Queues: settings, business hours, team, members; the waiting line, open or closed',
+      },
+      { name: 'calendar', description: 'Business hours: check a weekly schedule, holidays and special dates' },
+      { name: 'stats', description: 'The supervisor dashboard: live queues, today’s figures, threshold alerts' },
       {
         name: 'flows',
         description: 'Flows, versions, validation, simulation, flow tests, triggers and the node-type catalog',
@@ -127,6 +133,10 @@ export function buildOpenApi(server: Server, info: { version: string }) {
       { name: 'runs', description: 'Runs of published flows: start, deliver input and events, trace' },
       { name: 'nlu', description: 'The built-in intent classifier and its intents' },
       { name: 'knowledge base', description: 'FAQ entries and their search' },
+      {
+        name: 'canned responses',
+        description: 'Saved replies agents insert by shortcut, with variables filled for a conversation',
+      },
       {
         name: 'plugins',
         description: 'Install, configure and watch plugins; call their actions; screen-pop panels for a contact',

@@ -1,5 +1,6 @@
 export { createInfra } from './create-infra.js'
 export type { InfraOptions } from './create-infra.js'
+export { keepLockAlive } from './keep-lock-alive.js'
 export type {
   Cache,
   EventBus,

@@ -1,4 +1,4 @@
-import { inboundMessage, type InboundMessage } from '@switchboard/plugin-sdk'
+import { inboundMessage, inboundMessageProblem, type InboundMessage } from '@switchboard/plugin-sdk'
 import { ErrorCode } from '../errors/index.js'
 import type { Infra } from '../infra/index.js'
 import type { Logger } from '../logger.js'
@@ -29,8 +29,8 @@ export function hostCapabilities(
     infra: Infra
     logger: Logger
     provider: 'sqlite' | 'postgresql'
-    /** hands an inbound message to the conversations module, on the instance that received it */
-    onInbound?: (input: InboundDelivery) => Promise<void>
+    /** hands an inbound message to the conversations module, on the instance that received it; whether it had it already */
+    onInbound?: (input: InboundDelivery) => Promise<{ duplicate: boolean } | void>
   },
   plugin: LoadedPlugin,
 ): HostCapabilities {
@@ -55,26 +55,24 @@ export function hostCapabilities(
       if (!parsed.success)
         throw pluginUserError(
           ErrorCode.PLUGIN_INVALID_OUTPUT,
-          `inbound message: ${parsed.error.issues[0]?.message}`,
+          `inbound message: ${inboundMessageProblem(parsed.error.issues)}`,
           parsed.error.issues,
         )
-      // a channel retries (WeChat thrice): the same message id is handed on once per day
+      // a channel retries (WeChat thrice): a message id handed on is remembered for a day. It is
+      // marked only once handed on (stored): an instance that dies before that must not make the
+      // retry, on another instance, look like a duplicate. The conversations module keeps each
+      // channel message id once, so retries racing each other are stored once too.
       const seenKey = `plugin-inbound:${manifest.name}:${channel}:${parsed.data.channelMessageId}`
-      const seen = await infra.cache.increment(seenKey, 24 * 3600_000)
-      if (seen > 1) return { duplicate: true }
+      if ((await infra.cache.get(seenKey)) !== undefined) return { duplicate: true }
       const delivery = {
         plugin: manifest.name,
         channel,
         identityKind: manifest.channels[channel]!.identityKind,
         message: parsed.data,
       }
-      try {
-        await deps.onInbound?.(delivery)
-      } catch (error) {
-        // not stored: the channel's retry must not be taken for a duplicate
-        await infra.cache.delete(seenKey)
-        throw error
-      }
+      const outcome = await deps.onInbound?.(delivery)
+      await infra.cache.set(seenKey, true, 24 * 3600_000)
+      if (outcome?.duplicate) return { duplicate: true }
       await infra.bus.publish('channel.message.received', delivery)
       return { duplicate: false }
     },

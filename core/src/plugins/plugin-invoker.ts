@@ -22,6 +22,9 @@ const STATUS_BY_CODE: Record<string, 502 | 503 | 504> = {
 /** A capability method's schemas, as the SDK defines them. */
 type Contract = { output: { safeParse(value: unknown): { success: boolean; error?: { issues: unknown[] } } } }
 
+/** An action's result in the cache, with when it was loaded (ms since the epoch). */
+type CachedResult = { at: number; value: unknown }
+
 export type NodeResult = {
   port: string
   vars?: Record<string, unknown>
@@ -148,7 +151,16 @@ export function createPluginInvoker(deps: {
     return plugin
   }
 
-  async function callAction(ref: string, input: unknown, options: { onProgress?: (partial: string) => void } = {}) {
+  /**
+   * Calls a plugin action. An action with `cacheSeconds` answers from the cache while its result
+   * is fresh; `fresh: true` loads it again (and caches the new result), and `onLoadedAt` learns
+   * when the answer was produced (now, or when the cached result was loaded).
+   */
+  async function callAction(
+    ref: string,
+    input: unknown,
+    options: { onProgress?: (partial: string) => void; fresh?: boolean; onLoadedAt?: (at: Date) => void } = {},
+  ) {
     const target = resolveActionRef(ref)
     if (!target)
       throw pluginUserError(ErrorCode.PLUGIN_ACTION_NOT_FOUND, `"${ref}" is not plugin.action or capability.method`)
@@ -181,16 +193,29 @@ export function createPluginInvoker(deps: {
         return invalidOutput(`${action} returned a result that breaks the ${ref} contract`, parsed.error?.issues)
       return null
     }
-    const run = () => invoke(plugin, { kind: 'action', name: action, input: checkedInput }, { ...options, check })
-    if (!spec.cacheSeconds || options.onProgress) return run()
+    const run = () =>
+      invoke(plugin, { kind: 'action', name: action, input: checkedInput }, { onProgress: options.onProgress, check })
+    if (!spec.cacheSeconds || options.onProgress) {
+      options.onLoadedAt?.(new Date())
+      return run()
+    }
     // the key changes with the input, the configuration and secrets, and the installed code
-    const key = `plugin-result:${plugin.name}:${action}:${createHash('sha256')
+    const key = `plugin-result:v2:${plugin.name}:${action}:${createHash('sha256')
       .update(JSON.stringify(checkedInput))
       .update(JSON.stringify(plugin.row.config))
       .update(plugin.row.secretsEnc ?? '')
       .update(String(plugin.row.updatedAt.getTime()))
       .digest('base64url')}`
-    return infra.cache.getOrLoad(key, spec.cacheSeconds * 1000, run)
+    const ttlMs = spec.cacheSeconds * 1000
+    // kept with the time it was loaded, so the console can say how old a cached panel is
+    const load = async (): Promise<CachedResult> => ({ at: Date.now(), value: await run() })
+    let entry: CachedResult
+    if (options.fresh) {
+      entry = await load()
+      await infra.cache.set(key, entry, ttlMs)
+    } else entry = await infra.cache.getOrLoad(key, ttlMs, load)
+    options.onLoadedAt?.(new Date(entry.at))
+    return entry.value
   }
 
   async function runNode(

@@ -46,6 +46,16 @@ export const installQuery = z.strictObject({
     .transform((v) => v === 'true'),
 })
 
+export const installFolderInput = z.strictObject({
+  path: z
+    .string()
+    .trim()
+    .min(1)
+    .max(1000)
+    .describe('a built plugin folder on the server (with dist/manifest.json), e.g. /opt/switchboard/plugins/erp-acme'),
+  upgrade: z.boolean().default(false).describe('replace an installed version'),
+})
+
 export const callActionInput = z.strictObject({ input: z.record(z.string(), z.unknown()).default({}) })
 
 export const logEntryDto = z.object({
@@ -64,6 +74,8 @@ export const panelDto = z.object({
   fields: z.array(z.object({ label: localized, path: z.string(), format: z.string() })),
   data: z.unknown().describe("the action's result, null when it failed"),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  loadedAt: z.date().describe('when the data was loaded: earlier than now when it came from the cache'),
+  cacheSeconds: z.number().nullable().describe("how long the action's results are cached (null: not cached)"),
 })
 
 export const capabilityDto = z.object({

@@ -4,6 +4,7 @@ import { defineRoute } from '../http/define-route.js'
 import {
   callActionInput,
   configureInput,
+  installFolderInput,
   installQuery,
   capabilityDto,
   logEntryDto,
@@ -45,6 +46,20 @@ export function pluginsRoutes(plugins: PluginsService, contacts: ContactsService
       status: 201,
       handler: async ({ payload, query, actor }) =>
         plugins.install({ tgz: payload as unknown as Buffer }, { upgrade: query.upgrade, actor }),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/plugins/install-folder',
+      access: 'admin',
+      tags,
+      summary: 'Install (or upgrade) a built plugin from a folder on the server',
+      description:
+        'For plugins copied onto the server (e.g. with the deployment) rather than uploaded: the folder holds dist/manifest.json and the bundle it names, as `switchboard plugin build` makes them. Checked like an upload.',
+      payload: installFolderInput,
+      response: pluginStatusDto,
+      status: 201,
+      handler: async ({ payload, actor }) =>
+        plugins.install({ dir: payload.path }, { upgrade: payload.upgrade, actor }),
     }),
     defineRoute({
       method: 'GET',
@@ -148,17 +163,27 @@ export function pluginsRoutes(plugins: PluginsService, contacts: ContactsService
       tags,
       summary: "Screen pop: the plugins' profile panels filled for this contact (orders, parcels, CRM level…)",
       description:
-        'One entry per panel of the enabled plugins, with its title, layout and fields to show, and `data` from its action or `error` when that plugin failed.',
+        'One entry per panel of the enabled plugins, with its title, layout and fields to show, and `data` from its action or `error` when that plugin failed. Cached results (actions with `cacheSeconds`) are answered from the cache, with `loadedAt` saying when they were loaded; `refresh=true` loads them again.',
       params: z.strictObject({ id: z.string().min(1).max(64) }),
+      query: z.strictObject({
+        refresh: z
+          .enum(['true', 'false'])
+          .default('false')
+          .transform((v) => v === 'true')
+          .describe("true: load every panel again instead of answering from the cache (the agent's refresh)"),
+      }),
       response: z.array(panelDto),
-      handler: async ({ params }) => {
+      handler: async ({ params, query }) => {
         const contact = await contacts.get(params.id)
-        return plugins.loadPanels({
-          phone: contact.phone ?? undefined,
-          email: contact.email ?? undefined,
-          name: contact.name ?? undefined,
-          attributes: contact.attributes,
-        })
+        return plugins.loadPanels(
+          {
+            phone: contact.phone ?? undefined,
+            email: contact.email ?? undefined,
+            name: contact.name ?? undefined,
+            attributes: contact.attributes,
+          },
+          { fresh: query.refresh },
+        )
       },
     }),
     defineRoute({

@@ -35,7 +35,7 @@ export interface PluginsServiceDeps {
   createSandbox: SandboxFactory | null
   sandboxUnavailable?: string
   /** where inbound channel messages go (the conversations module) */
-  onInbound?: (input: InboundDelivery) => Promise<void>
+  onInbound?: (input: InboundDelivery) => Promise<{ duplicate: boolean } | void>
 }
 
 /**
@@ -199,19 +199,35 @@ export function createPluginsService(deps: PluginsServiceDeps) {
      * `{ contact }`; a panel that fails carries its error instead of data, so one slow or broken
      * plugin does not blank the others.
      */
-    async loadPanels(contact: { phone?: string; email?: string; name?: string; attributes: Record<string, unknown> }) {
+    async loadPanels(
+      contact: { phone?: string; email?: string; name?: string; attributes: Record<string, unknown> },
+      options: { fresh?: boolean } = {},
+    ) {
       const panels = [...loaded.values()].flatMap((p) =>
-        Object.entries(p.manifest.panels).map(([id, panel]) => ({ plugin: p.name, id, ...panel })),
+        Object.entries(p.manifest.panels).map(([id, panel]) => ({
+          plugin: p.name,
+          id,
+          ...panel,
+          cacheSeconds: p.manifest.actions[panel.action]?.cacheSeconds ?? null,
+        })),
       )
+      const loadedAt: Array<Date | null> = panels.map(() => null)
       const settled = await Promise.allSettled(
-        panels.map((panel) => invoker.callAction(`${panel.plugin}.${panel.action}`, { contact })),
+        panels.map((panel, i) =>
+          invoker.callAction(
+            `${panel.plugin}.${panel.action}`,
+            { contact },
+            { fresh: options.fresh, onLoadedAt: (at) => (loadedAt[i] = at) },
+          ),
+        ),
       )
       return panels.map((panel, i) => {
         const outcome = settled[i]!
         return outcome.status === 'fulfilled'
-          ? { ...panel, data: outcome.value, error: null }
+          ? { ...panel, data: outcome.value, error: null, loadedAt: loadedAt[i] ?? new Date() }
           : {
               ...panel,
+              loadedAt: new Date(),
               data: null,
               error: {
                 code: (outcome.reason as { code?: string }).code ?? ErrorCode.INTERNAL,

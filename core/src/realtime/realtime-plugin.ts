@@ -5,7 +5,9 @@ import type { EventBus } from '../infra/index.js'
 import type { Logger } from '../logger.js'
 import type { Db } from '../storage/index.js'
 import { createPlacementMemory } from './conversation-placement.js'
+import { relayAlerts } from './alert-subscription.js'
 import { createEventBridge } from './event-bridge.js'
+import { declareFlowEditors, type FlowEditorsPresence } from './flow-editors.js'
 import { createQueueMembership } from './queue-membership.js'
 import { confineUpgrades } from './confine-upgrades.js'
 import { SOCKET_PATH, TICKET_ENDPOINT } from './realtime-paths.js'
@@ -14,6 +16,7 @@ import { createSocketSessions } from './socket-sessions.js'
 import { carryTokenIntoTickets, TICKET_ROUTE_ID, ticketPassword } from './socket-tickets.js'
 import { createSubscriptionAccess } from './subscription-access.js'
 import { createSubscriptionWatchers } from './subscription-watchers.js'
+import { createSupervisorScope } from './supervisor-scope.js'
 
 export interface RealtimeDeps {
   auth: AuthService
@@ -26,6 +29,8 @@ export interface RealtimeDeps {
   verifyEveryMs?: number
   /** how long queue stats and agent load fold a burst of changes into one count (default 250 ms) */
   coalesceMs?: number
+  /** who has a flow open in the builder: enables `/flows/{id}/editors` */
+  flowEditors?: FlowEditorsPresence
 }
 
 /**
@@ -61,8 +66,12 @@ export const realtimePlugin: Plugin<RealtimeDeps> = {
 
     const placement = createPlacementMemory()
     const watchers = createSubscriptionWatchers()
-    const access = createSubscriptionAccess(db, createQueueMembership(db))
+    const membership = createQueueMembership(db)
+    const scope = createSupervisorScope(db)
+    const access = createSubscriptionAccess(db, membership, scope)
     declareSubscriptions(server, { db, logger, sessions, access, placement, watchers })
+    if (deps.flowEditors) declareFlowEditors(server, { db, bus, logger, sessions, presence: deps.flowEditors })
+    relayAlerts(server, { bus, db, logger, sessions })
     const bridge = createEventBridge({
       server,
       bus,
@@ -73,13 +82,16 @@ export const realtimePlugin: Plugin<RealtimeDeps> = {
       coalesceMs: deps.coalesceMs ?? 250,
     })
 
+    let unfollow: Array<() => Promise<void>> = []
     server.ext('onPreStart', async () => {
+      unfollow = await Promise.all([membership.follow(bus), scope.follow(bus)])
       await bridge.start()
       await sessions.start()
     })
     server.ext('onPostStop', async () => {
       await bridge.stop()
       await sessions.stop()
+      for (const stop of unfollow.splice(0)) await stop()
     })
   },
 }

@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js'
 import type { Db } from '../storage/index.js'
 import type { PlacementMemory } from './conversation-placement.js'
 import { countQueueStats } from './queue-stats.js'
-import type { ConversationRealtimeEvent } from './realtime-events.js'
+import type { AgentRealtimeEvent, ConversationRealtimeEvent, QueueStatsRealtimeEvent } from './realtime-events.js'
 import { realtimePaths, type RealtimePathTemplate } from './realtime-paths.js'
 import type { SocketSessions } from './socket-sessions.js'
 import type { SubscriptionAccess } from './subscription-access.js'
@@ -33,7 +33,8 @@ type Params = Record<string, string>
 /**
  * Declares the five subscription paths. Every subscribe checks the socket's sign-in again, then
  * who may follow the path (subscription-access.ts); refusals are 401, 403 or 404 with a message
- * saying why. What a subscriber will be told about is loaded into the placement memory.
+ * saying why. What a subscriber will be told about is loaded into the placement memory. Every
+ * event is filtered per socket by the same rules, so a supervisor gets only their teams' part.
  */
 export function declareSubscriptions(server: Server, deps: SubscriptionDeps): void {
   const { db, sessions, access, placement, watchers } = deps
@@ -80,8 +81,8 @@ export function declareSubscriptions(server: Server, deps: SubscriptionDeps): vo
       const c = credentials as unknown as AuthCredentials
       // an event without a version (typing) moves nothing: access stands as last checked
       if (!('version' in (message as object))) return true
-      if (access.isSupervisor(c) || (await access.agentMaySee(c, message as ConversationRealtimeEvent))) return true
-      // the conversation left this agent's reach: this change is the last they get, as the revocation
+      if (await access.maySeeConversation(c, message as ConversationRealtimeEvent)) return true
+      // the conversation left the subscriber's reach: this change is the last they get, as the revocation
       void socket.revoke(path, message, { ignoreClose: true }).catch(() => undefined)
       return false
     },
@@ -99,6 +100,13 @@ export function declareSubscriptions(server: Server, deps: SubscriptionDeps): vo
       for (const { id, ...row } of rows) placement.seed(id, row)
     }),
     onUnsubscribe: unwatched(realtimePaths.queue),
+    filter: async (path, message, { socket, credentials, params }) => {
+      const { queueId } = params as Params
+      if (await access.mayFollowQueue(credentials as unknown as AuthCredentials, queueId!)) return true
+      // no longer a member, or the queue moved to another team: this event is the last, as the revocation
+      void socket.revoke(path, message, { ignoreClose: true }).catch(() => undefined)
+      return false
+    },
   })
 
   server.subscription(realtimePaths.agents, {
@@ -107,21 +115,26 @@ export function declareSubscriptions(server: Server, deps: SubscriptionDeps): vo
       access.requireSupervisor(credentials, realtimePaths.agents),
     ),
     onUnsubscribe: unwatched(realtimePaths.agents),
+    filter: (_path, message, { credentials }) =>
+      access.mayWatchAgent(credentials as unknown as AuthCredentials, (message as AgentRealtimeEvent).userId),
   })
 
   server.subscription(realtimePaths.queues, {
     auth,
     onSubscribe: guarded(realtimePaths.queues, async (credentials, _params, socket) => {
       access.requireSupervisor(credentials, realtimePaths.queues)
-      // there is no REST read of queue stats: a new subscriber gets them all at once
-      setImmediate(() => void sendQueueSnapshot(socket))
+      // a new subscriber gets the stats of every queue it may see at once
+      setImmediate(() => void sendQueueSnapshot(socket, credentials))
     }),
     onUnsubscribe: unwatched(realtimePaths.queues),
+    filter: (_path, message, { credentials }) =>
+      access.mayFollowQueue(credentials as unknown as AuthCredentials, (message as QueueStatsRealtimeEvent).queueId),
   })
 
-  async function sendQueueSnapshot(socket: Nes.Socket) {
+  async function sendQueueSnapshot(socket: Nes.Socket, credentials: AuthCredentials) {
     try {
-      for (const stats of await countQueueStats(db)) await socket.publish(realtimePaths.queues, stats)
+      for (const stats of await countQueueStats(db))
+        if (await access.mayFollowQueue(credentials, stats.queueId)) await socket.publish(realtimePaths.queues, stats)
     } catch (error) {
       if (socket.isOpen()) deps.logger.warn({ err: error }, 'could not send the queue stats to a new subscriber')
     }

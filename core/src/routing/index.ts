@@ -24,4 +24,7 @@ export { hasFreeCapacity, hasOverflowed, isEligible, isStickyWindowOpen, members
 export { meetsRequirements, requiredSkillsFor, skillScore } from './skill-match.js'
 export { createRoutingService, type RoutingService } from './routing-service.js'
 export { routingRoutes } from './routing-routes.js'
-export { mediaOf, VIP_PRIORITY_BOOST } from './routing-snapshot.js'
+export { mediaOf, storedSkillRequirements, VIP_PRIORITY_BOOST } from './routing-snapshot.js'
+export { skillLevel, skillName } from './skill-input.js'
+export { queueVisibility, type Viewer } from './queue-visibility.js'
+export type { AgentSkills, AgentSkillsView } from './agent-skills.js'

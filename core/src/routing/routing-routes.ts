@@ -1,6 +1,7 @@
 import type { ServerRoute } from '@hapi/hapi'
 import { z } from 'zod'
 import { defineRoute } from '../http/define-route.js'
+import { agentSkillsRoutes } from './agent-skills-routes.js'
 import type { RoutingService } from './routing-service.js'
 
 const tags = ['routing']
@@ -77,8 +78,10 @@ export function routingRoutes(routing: RoutingService): ServerRoute[] {
       access: 'supervisor',
       tags,
       summary: 'Agents with their presence, capacity and current load',
+      description:
+        'A supervisor who belongs to teams sees the agents who share a team with them; admins, and supervisors in no team, see every agent.',
       response: z.array(agentDto),
-      handler: async () => routing.agents(),
+      handler: async ({ credentials }) => routing.agents(credentials!.user),
     }),
     defineRoute({
       method: 'GET',
@@ -86,6 +89,7 @@ export function routingRoutes(routing: RoutingService): ServerRoute[] {
       access: 'agent',
       tags,
       summary: 'Waiting conversations: position in their queue and estimated wait',
+      description: 'Of the queues the caller sees (as in GET /api/v1/queues).',
       response: z.array(
         z.object({
           conversationId: z.string(),
@@ -95,7 +99,7 @@ export function routingRoutes(routing: RoutingService): ServerRoute[] {
           estimatedWaitMs: z.number().nullable(),
         }),
       ),
-      handler: async () => routing.waiting(),
+      handler: async ({ credentials }) => routing.waiting(credentials!.user),
     }),
     defineRoute({
       method: 'POST',
@@ -111,5 +115,6 @@ export function routingRoutes(routing: RoutingService): ServerRoute[] {
         await routing.transfer(actor, params.id, payload)
       },
     }),
+    ...agentSkillsRoutes(routing.skills),
   ]
 }

@@ -1,29 +1,39 @@
 import type { Actor, AuditLog } from '../audit/index.js'
 import { ErrorCode, userError } from '../errors/index.js'
-import type { Infra } from '../infra/index.js'
+import { keepLockAlive, type Infra } from '../infra/index.js'
 import type { Logger } from '../logger.js'
 import type { Db } from '../storage/index.js'
+import { agentInScope, readTeamScope } from '../teams/index.js'
+import { createAgentSkills } from './agent-skills.js'
+import { commitAssignment } from './commit-assignment.js'
 import { estimateWait } from './estimate-wait.js'
+import { queueVisibility, type Viewer } from './queue-visibility.js'
 import { planAssignments } from './plan-assignments.js'
 import { mediaOf, readRoutingSnapshot } from './routing-snapshot.js'
 import type { MediaKind, Presence } from './routing-types.js'
 
-/** The events after which someone may be assigned. */
+/** The events after which someone may be assigned: work arrives or ends, agents or queues change. */
 const TRIGGERS = [
   'conversation.queued',
   'conversation.resolved',
   'conversation.reopened',
   'agent.presence',
   'agent.capacity',
+  'agent.skills',
+  'queue.updated',
+  'queue.members',
 ]
 /** Aging and overflow change who is next as time passes: look again this often even without events. */
 const TICK_MS = 5_000
+/** The pass lock's lifetime, renewed while a pass runs: an instance that dies holding it stalls routing this long at most. */
+const LOCK_TTL_MS = 5_000
 
 /**
  * The ACD around the pure routing decisions: reads a snapshot, plans, and commits each assignment
- * with a conditional update (only a conversation still queued and unassigned is taken), all under
- * one cluster-wide lock, so with several instances on one Redis no conversation is assigned twice
- * and none is skipped. Runs on queue, resolve, reopen and presence events, and every few seconds.
+ * only if it still holds (the conversation still queued and unassigned, the agent still available
+ * with room: commitAssignment), all under one cluster-wide lock, so with several instances on one
+ * Redis no conversation is assigned twice, no agent overfilled, and none is skipped. Runs on queue, resolve, reopen, presence, capacity, skill and queue-settings
+ * events, and every few seconds.
  */
 export function createRoutingService(deps: { db: Db; infra: Infra; audit: AuditLog; logger: Logger }) {
   const { db, infra, audit, logger } = deps
@@ -33,30 +43,25 @@ export function createRoutingService(deps: { db: Db; infra: Infra; audit: AuditL
   const unsubscribers: Array<() => Promise<void>> = []
 
   async function assignOnce(): Promise<number> {
-    const lock = await infra.locks.acquire('routing.assign', { ttlMs: 30_000, waitMs: 0 })
+    const lock = await infra.locks.acquire('routing.assign', { ttlMs: LOCK_TTL_MS, waitMs: 0 })
     // another instance is deciding right now; look again shortly, in case what woke us came after its snapshot
     if (!lock) return -1
+    const stopKeepingLock = keepLockAlive(lock, LOCK_TTL_MS)
     try {
-      const now = new Date()
-      const snapshot = await readRoutingSnapshot(db, now)
+      const snapshot = await readRoutingSnapshot(db, new Date())
       if (snapshot.queued.length === 0) return 0
       const plan = planAssignments(snapshot)
       let made = 0
       for (const assignment of plan.assignments) {
-        const taken = await db.conversation.updateMany({
-          where: { id: assignment.conversationId, status: 'queued', assigneeId: null },
-          data: {
-            status: 'assigned',
-            assigneeId: assignment.agentId,
-            lastAgentId: assignment.agentId,
-            assignedAt: now,
-            version: { increment: 1 },
-          },
-        })
-        if (taken.count === 0) continue
+        const committed = await commitAssignment(db, assignment)
+        if ('refused' in committed) {
+          if (committed.refused === 'conversation-taken') continue
+          // an agent went away or filled up since the snapshot: the rest of the plan may be wrong
+          again = true
+          break
+        }
         made++
-        await db.agentState.update({ where: { userId: assignment.agentId }, data: { idleSince: now } })
-        const row = await db.conversation.findUniqueOrThrow({ where: { id: assignment.conversationId } })
+        const row = committed.conversation
         await infra.bus.publish('conversation.assigned', {
           conversationId: row.id,
           version: row.version,
@@ -68,6 +73,7 @@ export function createRoutingService(deps: { db: Db; infra: Infra; audit: AuditL
       }
       return made
     } finally {
+      stopKeepingLock()
       await lock.release()
     }
   }
@@ -174,36 +180,49 @@ export function createRoutingService(deps: { db: Db; infra: Infra; audit: AuditL
       }
     },
 
-    /** Agents with their presence, capacity and current load. */
-    async agents() {
+    /** Agents' skills and levels. */
+    skills: createAgentSkills({ db, bus: infra.bus, audit }),
+
+    /** Agents with their presence, capacity and current load: for a supervisor with teams, their teams' agents; all without a viewer. */
+    async agents(viewer?: Viewer) {
+      const scope = viewer ? await readTeamScope(db, viewer) : ({ kind: 'all' } as const)
       const snapshot = await readRoutingSnapshot(db, new Date())
       const states = await db.agentState.findMany({ include: { user: { select: { name: true, email: true } } } })
-      return states.map((s) => {
-        const agent = snapshot.agents.find((a) => a.id === s.userId)
-        return {
-          userId: s.userId,
-          name: s.user.name,
-          email: s.user.email,
-          presence: s.presence,
-          reason: s.reason,
-          since: s.since,
-          capacity: s.capacity as Record<string, number>,
-          load: agent?.load ?? {},
-          idleSince: s.idleSince,
-        }
-      })
+      return states
+        .filter((s) => agentInScope(scope, s.userId))
+        .map((s) => {
+          const agent = snapshot.agents.find((a) => a.id === s.userId)
+          return {
+            userId: s.userId,
+            name: s.user.name,
+            email: s.user.email,
+            presence: s.presence,
+            reason: s.reason,
+            since: s.since,
+            capacity: s.capacity as Record<string, number>,
+            load: agent?.load ?? {},
+            idleSince: s.idleSince,
+          }
+        })
     },
 
-    /** The waiting conversations of the queues: position, effective priority and estimated wait. */
-    async waiting() {
+    /** The waiting conversations of the queues the viewer sees (all without a viewer): position and estimated wait. */
+    async waiting(viewer?: Viewer) {
       const snapshot = await readRoutingSnapshot(db, new Date())
-      return estimateWait(snapshot).map((w) => ({
-        conversationId: w.conversationId,
-        queueId: w.queueId,
-        media: w.media,
-        position: w.position,
-        estimatedWaitMs: w.estimatedWaitMs,
-      }))
+      const visible = viewer ? await queueVisibility(db, viewer) : () => true
+      const teams = new Map(
+        (await db.queue.findMany({ select: { id: true, teamId: true } })).map((q) => [q.id, q.teamId]),
+      )
+      const seen = (queueId: string) => visible({ id: queueId, teamId: teams.get(queueId) ?? null })
+      return estimateWait(snapshot)
+        .filter((w) => seen(w.queueId))
+        .map((w) => ({
+          conversationId: w.conversationId,
+          queueId: w.queueId,
+          media: w.media,
+          position: w.position,
+          estimatedWaitMs: w.estimatedWaitMs,
+        }))
     },
 
     /** Moves a conversation to another queue (back in line) or straight to an agent (supervisor re-assignment). */

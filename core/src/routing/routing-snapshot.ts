@@ -19,7 +19,8 @@ export function mediaOf(channel: string): MediaKind {
   return 'chat'
 }
 
-function skillsOf(value: unknown): SkillRequirement[] {
+/** Skill requirements as stored on a queue: names (least level 1) or `{ skill, minLevel }`. */
+export function storedSkillRequirements(value: unknown): SkillRequirement[] {
   if (!Array.isArray(value)) return []
   return value.flatMap((s): SkillRequirement[] =>
     typeof s === 'string'
@@ -60,7 +61,7 @@ export async function readRoutingSnapshot(db: Db, now: Date) {
   const queues: RoutingQueue[] = queueRows.map((q) => ({
     id: q.id,
     priority: q.priority,
-    requiredSkills: skillsOf(q.requiredSkills),
+    requiredSkills: storedSkillRequirements(q.requiredSkills),
     agingPerMinute: q.agingPerMinute,
     overflowAfterMs: q.overflowAfterSeconds === null ? undefined : q.overflowAfterSeconds * 1000,
     stickyWindowMs: q.stickyMinutes > 0 ? q.stickyMinutes * 60_000 : undefined,

@@ -12,6 +12,8 @@ import type { PrismaClient as SqliteClient } from '../generated/prisma/sqlite/cl
  */
 export type Db = SqliteClient
 export type { Prisma } from '../generated/prisma/sqlite/client.js'
+/** SQL NULL for a nullable JSON column; both clients share Prisma's runtime, so one value serves both. */
+export { DbNull } from '@prisma/client/runtime/client'
 
 export type DatabaseTarget = { provider: 'sqlite'; url: string; file: string } | { provider: 'postgresql'; url: string }
 

@@ -4,6 +4,7 @@ import type { Actor, AuditLog } from '../audit/index.js'
 import { ErrorCode, userError } from '../errors/index.js'
 import { parseInput } from '../validation/parse-input.js'
 import { defineRoute } from '../http/define-route.js'
+import type { EventBus } from '../infra/index.js'
 import type { Db } from '../storage/index.js'
 
 export const teamDto = z.object({
@@ -32,7 +33,15 @@ const include = {
 
 export type TeamsService = ReturnType<typeof createTeamsService>
 
-export function createTeamsService(db: Db, audit: AuditLog) {
+/**
+ * Teams and their members. Changes are published on the bus (`team.created`, `team.updated`,
+ * `team.deleted`, `team.members`) when a bus is given, so what depends on who is in which team
+ * (what supervisors see) follows at once on every instance.
+ */
+export function createTeamsService(db: Db, audit: AuditLog, bus?: EventBus) {
+  const announce = async (topic: string, event: { teamId: string; userId?: string }) => {
+    await bus?.publish(topic, event)
+  }
   const view = (t: {
     id: string
     name: string
@@ -71,6 +80,7 @@ export function createTeamsService(db: Db, audit: AuditLog) {
         targetId: team.id,
         details: { name: team.name },
       })
+      await announce('team.created', { teamId: team.id })
       return view(team)
     },
     async update(actor: Actor, id: string, change: z.infer<typeof teamPatch>) {
@@ -78,6 +88,7 @@ export function createTeamsService(db: Db, audit: AuditLog) {
       if (change.name) await assertNameFree(change.name, id)
       const team = await db.team.update({ where: { id }, data: change, include })
       await audit.record(actor, { action: 'team.update', targetType: 'team', targetId: id, details: change })
+      await announce('team.updated', { teamId: id })
       return view(team)
     },
     async remove(actor: Actor, id: string) {
@@ -89,6 +100,7 @@ export function createTeamsService(db: Db, audit: AuditLog) {
         targetId: id,
         details: { name: team.name },
       })
+      await announce('team.deleted', { teamId: id })
     },
     async addMember(actor: Actor, id: string, userId: string) {
       await get(id)
@@ -100,6 +112,7 @@ export function createTeamsService(db: Db, audit: AuditLog) {
         update: {},
       })
       await audit.record(actor, { action: 'team.add-member', targetType: 'team', targetId: id, details: { userId } })
+      await announce('team.members', { teamId: id, userId })
       return get(id)
     },
     async removeMember(actor: Actor, id: string, userId: string) {
@@ -107,6 +120,7 @@ export function createTeamsService(db: Db, audit: AuditLog) {
       if (removed.count === 0)
         throw userError(ErrorCode.NOT_FOUND, `User ${userId} is not a member of team ${id}`, { status: 404 })
       await audit.record(actor, { action: 'team.remove-member', targetType: 'team', targetId: id, details: { userId } })
+      await announce('team.members', { teamId: id, userId })
       return get(id)
     },
   }

@@ -19,6 +19,15 @@ export function usersRoutes(users: UsersService): ServerRoute[] {
       handler: async ({ query }) => users.list(query),
     }),
     defineRoute({
+      method: 'GET',
+      path: '/api/v1/users/directory',
+      access: 'agent',
+      tags,
+      summary: 'Every active user, id and name only (to mention a colleague or transfer to them)',
+      response: z.array(z.object({ id: z.string(), name: z.string() })),
+      handler: async () => users.directory(),
+    }),
+    defineRoute({
       method: 'POST',
       path: '/api/v1/users',
       access: 'admin',

@@ -114,6 +114,11 @@ export function createUsersService({
       return rows.map(toView)
     },
 
+    /** Every active user's id and name, for everyone signed in (mentions, transfers): nothing more. */
+    async directory(): Promise<Array<{ id: string; name: string }>> {
+      return db.user.findMany({ where: { active: true }, select: { id: true, name: true }, orderBy: { name: 'asc' } })
+    },
+
     async get(id: string): Promise<UserView> {
       const row = await db.user.findUnique({ where: { id }, include: withTeams })
       if (!row) throw userError(ErrorCode.NOT_FOUND, `No user ${id}`, { status: 404 })

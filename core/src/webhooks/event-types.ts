@@ -18,6 +18,8 @@ export const PUBLIC_EVENT_TYPES = {
   'agent.presence': 'an agent’s presence changed (available, away, busy, after-call work)',
   'callback.due': 'a scheduled callback is due',
   'survey.due': 'a scheduled satisfaction survey is due',
+  'alert.raised': 'a threshold alert rule started firing (e.g. more than N waiting in a queue)',
+  'alert.cleared': 'a threshold alert ended: its condition no longer holds, or the rule was removed',
 } as const
 
 export type PublicEventType = keyof typeof PUBLIC_EVENT_TYPES

@@ -39,7 +39,8 @@ function start(script: HTMLScriptElement) {
   const visitor = visitorId(`${prefix}:visitor`)
   const state = new ChatState(`${prefix}:state`)
 
-  const query = new URLSearchParams({ visitor })
+  // the language the widget shows goes with the connection: the bot answers in it (docs/channels.md)
+  const query = new URLSearchParams({ visitor, lang })
   if (data.userId && data.userSignature) {
     query.set('uid', data.userId)
     query.set('usig', data.userSignature)

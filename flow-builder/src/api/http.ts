@@ -33,7 +33,12 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   if (res.status === 401) signInAgain()
   if (!res.ok) {
     const e = (data ?? {}) as { code?: string; message?: string; details?: unknown }
-    throw new ApiError(res.status, e.code ?? `HTTP_${res.status}`, e.message ?? `${method} ${path}: ${res.status}`, e.details)
+    throw new ApiError(
+      res.status,
+      e.code ?? `HTTP_${res.status}`,
+      e.message ?? `${method} ${path}: ${res.status}`,
+      e.details,
+    )
   }
   return data as T
 }

@@ -67,3 +67,52 @@ export function registerPanel(panel: SidePanel): void {
 export function sidePanels(): readonly SidePanel[] {
   return panels
 }
+
+/*
+ * Extensions for collaboration (src/collab), compatible with the contract above:
+ * - header widgets: small components the editor renders in its top bar (editors' presence);
+ * - save failures: the editor reports a rejected save (a 409 stale save above all) with
+ *   reportSaveFailed(); collab/ shows who saved meanwhile and the ways out;
+ * - previewDocument (optional on EditorApi implementations): show a document read-only without
+ *   touching the draft (an old version, a diff); null returns to the draft.
+ */
+export interface EditorPreview {
+  previewDocument?(document: FlowDocument | null): void
+}
+
+/** A component in the editor's top bar, e.g. who else has the flow open. */
+export interface HeaderWidget {
+  id: string
+  order: number
+  component: ComponentType<{ editor: EditorApi }>
+}
+
+const headerWidgetList: HeaderWidget[] = []
+
+export function registerHeaderWidget(widget: HeaderWidget): void {
+  if (!headerWidgetList.some((w) => w.id === widget.id)) headerWidgetList.push(widget)
+  headerWidgetList.sort((a, b) => a.order - b.order)
+}
+
+/** The editor renders these in its top bar, in order. */
+export function headerWidgets(): readonly HeaderWidget[] {
+  return headerWidgetList
+}
+
+type SaveFailureListener = (error: unknown, editor: EditorApi) => void
+const saveFailureListeners = new Set<SaveFailureListener>()
+
+/** The editor calls this when save() is rejected (ApiError 409 SB_ERR_FLOW_STALE on a stale save). */
+export function reportSaveFailed(error: unknown, editor: EditorApi): void {
+  for (const listener of saveFailureListeners) listener(error, editor)
+}
+
+export function onSaveFailed(listener: SaveFailureListener): () => void {
+  saveFailureListeners.add(listener)
+  return () => saveFailureListeners.delete(listener)
+}
+
+/** Whether a panel (collab/) explains failed saves; the editor then shows no stale banner of its own. */
+export function saveFailuresHandled(): boolean {
+  return saveFailureListeners.size > 0
+}

@@ -45,7 +45,10 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     document.documentElement.lang = next
     setLocaleState(next)
   }, [])
-  const t = useCallback((key: string, params?: Record<string, string | number>) => translate(locale, key, params), [locale])
+  const t = useCallback(
+    (key: string, params?: Record<string, string | number>) => translate(locale, key, params),
+    [locale],
+  )
   const value = useMemo(() => ({ locale, setLocale, t }), [locale, setLocale, t])
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>
 }

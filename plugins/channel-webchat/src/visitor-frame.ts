@@ -24,14 +24,20 @@ function formText(form: Record<string, unknown>): string {
 
 /**
  * A visitor's message frame as an inbound channel message: text, an attachment uploaded to the
- * host (only the host's own upload URLs are taken), or the after-hours form. The widget's frame id
- * becomes the channel message id, so a frame resent after a reconnect is stored once.
+ * host (only the host's own upload URLs are taken), or the after-hours form, from the visitor in
+ * the language their widget shows. The widget's frame id becomes the channel message id, so a
+ * frame resent after a reconnect is stored once.
  */
-export function toInbound(visitorId: string, name: string | undefined, frame: MessageFrame): InboundMessage | string {
+export function toInbound(
+  visitor: { visitorId: string; name?: string; language?: string },
+  frame: MessageFrame,
+): InboundMessage | string {
+  const { visitorId, name, language } = visitor
   if (typeof frame.id !== 'string') return 'a message needs an id'
   const base = {
     channelMessageId: `${visitorId}:${frame.id}`,
-    from: { id: visitorId, kind: IDENTITY_KIND, ...(name ? { name } : {}) },
+    // the widget's language (the host checked it): the bot answers the visitor in what they read
+    from: { id: visitorId, kind: IDENTITY_KIND, ...(name ? { name } : {}), ...(language ? { language } : {}) },
     receivedAt: new Date().toISOString(),
   }
   if (frame.form) return { ...base, kind: 'text', text: formText(frame.form) }
@@ -50,10 +56,10 @@ export function toInbound(visitorId: string, name: string | undefined, frame: Me
 
 /** Takes a visitor's frame; what the host cannot store is answered with a reason for the widget. */
 export async function takeVisitorFrame(
-  event: { visitorId: string; name?: string; frame: Record<string, unknown> },
+  event: { visitorId: string; name?: string; language?: string; frame: Record<string, unknown> },
   ctx: WebchatContext,
 ): Promise<SocketAnswer> {
-  const inbound = toInbound(event.visitorId, event.name, event.frame as MessageFrame)
+  const inbound = toInbound(event, event.frame as MessageFrame)
   if (typeof inbound === 'string') return { reason: inbound }
   await ctx.channel.receive(CHANNEL, inbound)
   return {}

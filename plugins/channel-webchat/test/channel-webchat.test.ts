@@ -67,6 +67,12 @@ describe('channel-webchat', () => {
     })
   })
 
+  it('says the visitor reads the language their widget shows', async () => {
+    const p = plugin()
+    await p.socket('chat', { ...frame({ id: 'm_00000010', text: 'Where is my parcel?' }), language: 'en' })
+    expect(p.received.at(-1)?.message.from).toEqual({ id: VISITOR, kind: 'web-visitor', language: 'en' })
+  })
+
   it('takes attachments only from the host’s upload route, and the offline form as one message', async () => {
     const p = plugin()
     const url = '/hooks/channel-webchat/upload/chat/AAAAAAAAAAAAAAAAAAAAAA.png'

@@ -22,4 +22,14 @@ describe('demo-shop plugin', () => {
     expect(parcel).toMatchObject({ state: 'in-transit', lastEvent: { location: '上海' } })
     expect(await shop.callAction('track', { waybill: 'NOPE123456' })).toBeNull()
   })
+
+  it("fills the profile panels: the contact's orders, newest first, and the latest parcel's scans", async () => {
+    const contact = { phone: '+86 138 0013 8000' }
+    const orders = (await shop.callAction('recentOrders', { contact })) as Array<{ number: string }>
+    expect(orders.map((o) => o.number)).toEqual(['2026111812346', '2026111812345', '2026111700042'])
+    const scans = (await shop.callAction('parcelScans', { contact })) as Array<{ waybill: string; order: string }>
+    expect(scans).toHaveLength(3)
+    expect(scans[0]).toMatchObject({ waybill: 'SF1423456789012', order: '2026111812345', stateText: '运输中' })
+    expect(await shop.callAction('parcelScans', { contact: { email: 'nobody@example.com' } })).toEqual([])
+  })
 })

@@ -109,12 +109,16 @@ export type SocketEvent =
       visitorId: string
       /** an identity signed by the host site: HMAC-SHA256(identitySecret, id) in hex */
       identity?: { id: string; name?: string; signature: string }
+      /** the language the widget shows (BCP 47, checked by the host), when it says */
+      language?: string
     }
   | {
       type: 'frame'
       /** the visitor id the plugin accepted on connect */
       visitorId: string
       name?: string
+      /** the language the widget showed when this socket connected (BCP 47), when it said */
+      language?: string
       frame: Record<string, unknown>
     }
 

@@ -5,6 +5,7 @@
 export { isPluginError, pluginError } from './errors.js'
 export type { PluginErrorData } from './errors.js'
 export { defineHandlers } from './handlers.js'
+export { canonicalLanguageTag, isLanguageTag } from './language-tag.js'
 export type {
   ActionInputOf,
   ActionOutputOf,

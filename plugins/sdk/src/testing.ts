@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto'
 import type { z } from 'zod'
-import { inboundMessage, type InboundMessage } from './capabilities/channel.js'
+import { inboundMessage, inboundMessageProblem, type InboundMessage } from './capabilities/channel.js'
 import type {
   PluginContext,
   PluginFetchInit,
@@ -468,7 +468,15 @@ export function createTestHarness<D extends PluginDefinition>(options: TestHarne
       async receive(channel, message) {
         if (!definition.channels?.[channel])
           throw new HarnessCallError('SB_ERR_PLUGIN_INVALID_OUTPUT', `no channel named ${channel}`, false)
-        const parsed = inboundMessage.parse(message)
+        const checked = inboundMessage.safeParse(message)
+        if (!checked.success)
+          throw new HarnessCallError(
+            'SB_ERR_PLUGIN_INVALID_OUTPUT',
+            `inbound message: ${inboundMessageProblem(checked.error.issues)}`,
+            false,
+            checked.error.issues,
+          )
+        const parsed = checked.data
         const duplicate = received.some(
           (r) => r.channel === channel && r.message.channelMessageId === parsed.channelMessageId,
         )

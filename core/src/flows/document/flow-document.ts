@@ -52,6 +52,19 @@ export const transcriptStepSchema = z.union([
 ])
 export type TranscriptStep = z.infer<typeof transcriptStepSchema>
 
+/** Answers of plugin actions and HTTP calls, and closed queues, in a simulation (flow tests, the simulator). */
+export const simulationMocksSchema = z.strictObject({
+  actions: z.record(z.string(), z.unknown()).optional(),
+  http: z.record(z.string(), z.strictObject({ status: z.number().int(), body: z.unknown().optional() })).optional(),
+  queues: z
+    .record(
+      z.string(),
+      z.strictObject({ open: z.boolean(), nextChangeAt: z.iso.datetime({ offset: true }).optional() }),
+    )
+    .optional()
+    .describe('queues by name closed (open: false) in the simulation; the others are open'),
+})
+
 export const flowTestSchema = z.strictObject({
   name: z.string().min(1).max(200),
   /** variables, contact and conversation the run starts with */
@@ -63,15 +76,8 @@ export const flowTestSchema = z.strictObject({
       channel: z.enum(['text', 'voice']).optional(),
       /** ISO time the simulated clock starts at */
       now: z.string().optional(),
-      /** answers of plugin actions and HTTP calls in the simulation */
-      mocks: z
-        .strictObject({
-          actions: z.record(z.string(), z.unknown()).optional(),
-          http: z
-            .record(z.string(), z.strictObject({ status: z.number().int(), body: z.unknown().optional() }))
-            .optional(),
-        })
-        .optional(),
+      /** answers of plugin actions and HTTP calls, and closed queues, in the simulation */
+      mocks: simulationMocksSchema.optional(),
     })
     .optional(),
   steps: z.array(transcriptStepSchema).min(1).max(500),

@@ -1,5 +1,5 @@
 import { extractEntityNode, classifyIntentNode, kbAnswerNode } from './builtins/ai-nodes.js'
-import { endNode, startNode, subflowNode } from './builtins/flow-nodes.js'
+import { endNode, noteNode, startNode, subflowNode } from './builtins/flow-nodes.js'
 import {
   gatherNode,
   hangupNode,
@@ -57,6 +57,7 @@ export const builtinNodeTypes: NodeTypeDefinition[] = [
   recordNode,
   transferNode,
   hangupNode,
+  noteNode,
 ]
 
 /** The node types the validator and the engine know: built-ins, plus those plugins contribute. */

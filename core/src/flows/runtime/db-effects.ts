@@ -1,3 +1,4 @@
+import { businessHoursState, storedBusinessHours } from '../../calendar/index.js'
 import type { ContactsService } from '../../contacts/index.js'
 import type { EventBus, Scheduler } from '../../infra/index.js'
 import type { Db, Prisma } from '../../storage/index.js'
@@ -43,6 +44,12 @@ export function createDbEffects(deps: DbEffectsDeps, run: RunRecord): FlowEffect
         skills,
         runId: run.id,
       })
+    },
+    async queueOpen(queue, at) {
+      const row = await db.queue.findUnique({ where: { name: queue }, select: { businessHours: true } })
+      if (!row) throw new Error(`no queue named "${queue}"`)
+      const hours = storedBusinessHours(row.businessHours)
+      return hours ? businessHoursState(hours, at) : { open: true, nextChangeAt: null }
     },
     async updateConversation({ tags, priority, attributes }) {
       if (!conversationId) return

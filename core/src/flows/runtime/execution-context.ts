@@ -52,5 +52,7 @@ export interface ExecutionContext<Config = Record<string, unknown>> {
   /** fills {{ expression }} placeholders in a text */
   render(template: string): Promise<string>
   emit(output: FlowOutput): void
+  /** whether an edge leaves this node's `port`: a node may act differently when an optional port is wired */
+  connected(port: string): boolean
   effects: FlowEffects
 }

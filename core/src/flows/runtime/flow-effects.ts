@@ -1,3 +1,5 @@
+import type { BusinessHoursState } from '../../calendar/index.js'
+
 /**
  * Everything a flow does to the world goes through this interface: real runs get an
  * implementation backed by the modules (tickets, routing, NLU…), the simulator one that only
@@ -10,6 +12,8 @@ export interface FlowEffects {
     limit: number,
   ): Promise<Array<{ id: string; question: string; answer: string; score: number }>>
   handoff(input: { queue: string; priority: number; skills: string[] }): Promise<void>
+  /** whether the queue (by name) is within its business hours at `at`, and when that changes */
+  queueOpen(queue: string, at: Date): Promise<BusinessHoursState>
   updateConversation(input: { tags?: string[]; priority?: number; attributes?: Record<string, unknown> }): Promise<void>
   createTicket(input: { subject: string; priority: string; category?: string; tier?: string }): Promise<{ id: string }>
   updateTicket(input: { id: string; status?: string; priority?: string; tier?: string }): Promise<void>

@@ -155,7 +155,14 @@ export class FlowEngine {
       let result: NodeResult
       try {
         if (!definition) throw new Error(`unknown node type "${node.type}"`)
-        const ctx = await this.context(run, node, effects, outputs, event ? run.waitingFor?.state : undefined)
+        const ctx = await this.context(
+          run,
+          version.document,
+          node,
+          effects,
+          outputs,
+          event ? run.waitingFor?.state : undefined,
+        )
         result = event
           ? await (definition.resume ?? (async () => ({ next: 'next' }) as NodeResult))(ctx, event)
           : await definition.execute(ctx)
@@ -284,6 +291,7 @@ export class FlowEngine {
 
   private async context(
     run: RunRecord,
+    document: FlowDocument,
     node: FlowNode,
     effects: FlowEffects,
     outputs: FlowOutput[],
@@ -316,6 +324,7 @@ export class FlowEngine {
       evaluate: async (expression) => evaluateExpression(expression, await scopeOf(), this.clock),
       render: async (template) => renderTemplate(template, await scopeOf(), this.clock),
       emit: (output) => outputs.push(output),
+      connected: (port) => edgeTarget(document, node.id, port) !== undefined,
       effects,
     }
   }

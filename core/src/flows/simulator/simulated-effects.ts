@@ -5,6 +5,8 @@ export interface SimulationMocks {
   actions?: Record<string, unknown>
   /** HTTP responses by "METHOD url", e.g. { "GET https://api.example.com/x": { status: 200, body: {} } } */
   http?: Record<string, { status: number; body?: unknown }>
+  /** queues by name that are closed (or open) in the simulation; a queue not listed is open */
+  queues?: Record<string, { open: boolean; nextChangeAt?: string }>
 }
 
 export interface SimulationContext {
@@ -35,6 +37,11 @@ export function createSimulatedEffects(options: {
       options.kb ? options.kb.searchKnowledgeBase(text, limit) : Promise.resolve([]),
     async handoff(input) {
       record('handoff', input)
+    },
+    async queueOpen(queue) {
+      const mock = options.mocks?.queues?.[queue]
+      if (!mock) return { open: true, nextChangeAt: null }
+      return { open: mock.open, nextChangeAt: mock.nextChangeAt ? new Date(mock.nextChangeAt) : null }
     },
     async updateConversation(input) {
       record('updateConversation', input)

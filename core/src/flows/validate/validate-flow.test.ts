@@ -78,3 +78,32 @@ describe('validator: rules beyond the JSON Schema', () => {
     ])
   })
 })
+
+describe('validator: notes on the canvas', () => {
+  const registry = new NodeTypeRegistry()
+  const base = {
+    schemaVersion: 1,
+    nodes: [
+      { id: 'start', type: 'start', config: {} },
+      { id: 'bye', type: 'end', config: {} },
+    ],
+    edges: [{ from: 'start', port: 'next', to: 'bye' }],
+  }
+
+  it('accepts an unconnected note (a comment, never run) and still reports other unreachable nodes', () => {
+    const note = { id: 'note-1', type: 'note', config: { text: 'Ask legal before changing this', color: 'blue' } }
+    expect(validateFlow({ ...base, nodes: [...base.nodes, note] }, registry).problems).toEqual([])
+    const orphan = { id: 'orphan', type: 'end', config: {} }
+    const problems = validateFlow({ ...base, nodes: [...base.nodes, note, orphan] }, registry).problems
+    expect(problems.map((p) => `${p.code}@${p.nodeId}`)).toEqual(['unreachable@orphan'])
+  })
+
+  it('refuses an edge out of a note (it has no ports)', () => {
+    const doc = {
+      ...base,
+      nodes: [...base.nodes, { id: 'n', type: 'note', config: {} }],
+      edges: [...base.edges, { from: 'n', port: 'next', to: 'bye' }],
+    }
+    expect(validateFlow(doc, registry).problems.map((p) => p.code)).toEqual(['unknown-port'])
+  })
+})

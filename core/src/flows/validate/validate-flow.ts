@@ -5,6 +5,9 @@ import { migrateFlowDocument } from '../document/migrate-document.js'
 import { portsOf, requiredPortsOf, type NodeTypeDefinition } from '../node-types/node-type.js'
 import type { NodeTypeRegistry } from '../node-types/registry.js'
 
+/** Comments on the canvas: never connected, never run, so never "unreachable". */
+const NOTE_NODE_TYPE = 'note'
+
 export type FlowProblemCode =
   | 'document'
   | 'duplicate-node'
@@ -209,7 +212,7 @@ export function validateFlow(input: unknown, registry: NodeTypeRegistry): Valida
         }
     }
     for (const node of doc.nodes)
-      if (!reached.has(node.id))
+      if (!reached.has(node.id) && node.type !== NOTE_NODE_TYPE)
         problems.push({
           code: 'unreachable',
           nodeId: node.id,

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { Actor, AuditLog } from '../../audit/index.js'
 import { ErrorCode, userError } from '../../errors/index.js'
+import type { EventBus } from '../../infra/index.js'
 import type { Db, Prisma } from '../../storage/index.js'
 import { parseInput } from '../../validation/parse-input.js'
 import { CURRENT_SCHEMA_VERSION, flowDocumentSchema, flowKinds, type FlowDocument } from '../document/flow-document.js'
@@ -32,12 +33,32 @@ type VersionRef = number | 'draft' | 'published'
 
 export type FlowsService = ReturnType<typeof createFlowsService>
 
+/** Published on the bus after every draft save; the builder tells the flow's other editors (realtime `/flows/{id}/editors`). */
+export const FLOW_DRAFT_SAVED = 'flow.draft.saved'
+export interface FlowDraftSavedEvent {
+  flowId: string
+  rev: number
+  at: string
+  by: { userId: string | null; email: string | null; name: string | null }
+}
+
 /**
  * Flows and their versions: a draft edited with optimistic revisions (a stale save is refused,
  * never merged silently), published versions frozen when published, rollback as a new version
  * with an old graph, and diffs between any two.
  */
-export function createFlowsService({ db, audit, registry }: { db: Db; audit: AuditLog; registry: NodeTypeRegistry }) {
+export function createFlowsService({
+  db,
+  audit,
+  registry,
+  bus,
+}: {
+  db: Db
+  audit: AuditLog
+  registry: NodeTypeRegistry
+  /** where `flow.draft.saved` goes (the flow's other editors are told); none: nobody is told */
+  bus?: EventBus
+}) {
   /** Parses the document's shape (400 listing the problems) and returns it with its semantic problems. */
   function checkDocument(input: unknown): { document: FlowDocument; problems: FlowProblem[] } {
     const result = validateFlow(input, registry)
@@ -103,7 +124,47 @@ export function createFlowsService({ db, audit, registry }: { db: Db; audit: Aud
     return flowDocumentSchema.parse(migrateFlowDocument(row.graph))
   }
 
-  async function newVersion(actor: Actor, flowId: string, document: FlowDocument, note: string) {
+  async function nameOf(userId: string | null) {
+    if (!userId) return null
+    return (await db.user.findUnique({ where: { id: userId }, select: { name: true } }))?.name ?? null
+  }
+
+  /** Who saved the draft last and when (the audit log's newest draft write of this flow). */
+  async function lastDraftWrite(flowId: string) {
+    const event = await db.auditEvent.findFirst({
+      where: {
+        targetType: 'flow',
+        targetId: flowId,
+        action: { in: ['flow.save-draft', 'flow.create', 'flow.import', 'flow.rollback'] },
+      },
+      orderBy: { at: 'desc' },
+      select: { at: true, actorUserId: true, actorEmail: true },
+    })
+    if (!event) return null
+    return {
+      at: event.at.toISOString(),
+      by: { userId: event.actorUserId, email: event.actorEmail, name: await nameOf(event.actorUserId) },
+    }
+  }
+
+  async function announceDraftSaved(actor: Actor, flowId: string, rev: number) {
+    if (!bus) return
+    const event: FlowDraftSavedEvent = {
+      flowId,
+      rev,
+      at: new Date().toISOString(),
+      by: { userId: actor.userId, email: actor.email, name: await nameOf(actor.userId) },
+    }
+    await bus.publish(FLOW_DRAFT_SAVED, event)
+  }
+
+  async function newVersion(
+    actor: Actor,
+    flowId: string,
+    document: FlowDocument,
+    note: string,
+    options: { resetDraft?: boolean } = {},
+  ) {
     return db.$transaction(async (tx) => {
       const last = await tx.flowVersion.findFirst({
         where: { flowId },
@@ -113,7 +174,13 @@ export function createFlowsService({ db, audit, registry }: { db: Db; audit: Aud
       const version = await tx.flowVersion.create({
         data: { flowId, version: (last?.version ?? 0) + 1, graph: json(document), note, createdById: actor.userId },
       })
-      await tx.flow.update({ where: { id: flowId }, data: { publishedVersionId: version.id } })
+      await tx.flow.update({
+        where: { id: flowId },
+        data: {
+          publishedVersionId: version.id,
+          ...(options.resetDraft ? { draft: json(document), draftRev: { increment: 1 } } : {}),
+        },
+      })
       return version
     })
   }
@@ -130,15 +197,32 @@ export function createFlowsService({ db, audit, registry }: { db: Db; audit: Aud
     async list() {
       const flows = await db.flow.findMany({ orderBy: { name: 'asc' } })
       return Promise.all(
-        flows.map(async (f) => ({
-          id: f.id,
-          name: f.name,
-          kind: f.kind,
-          description: f.description,
-          draftRev: f.draftRev,
-          publishedVersion: await publishedNumber(f),
-          updatedAt: f.updatedAt,
-        })),
+        flows.map(async (f) => {
+          const published = f.publishedVersionId
+            ? await db.flowVersion.findUnique({
+                where: { id: f.publishedVersionId },
+                select: { version: true, graph: true },
+              })
+            : null
+          // who touched it last: the newest audit event about this flow
+          const last = await db.auditEvent.findFirst({
+            where: { targetType: 'flow', targetId: f.id },
+            orderBy: { at: 'desc' },
+            select: { actorEmail: true },
+          })
+          return {
+            id: f.id,
+            name: f.name,
+            kind: f.kind,
+            description: f.description,
+            draftRev: f.draftRev,
+            publishedVersion: published?.version ?? null,
+            /** the draft differs from the published version (always true before the first publish) */
+            draftChanged: !published || JSON.stringify(f.draft) !== JSON.stringify(published.graph),
+            updatedAt: f.updatedAt,
+            updatedBy: last?.actorEmail ?? null,
+          }
+        }),
       )
     },
 
@@ -177,12 +261,19 @@ export function createFlowsService({ db, audit, registry }: { db: Db; audit: Aud
       })
       if (updated.count === 0) {
         const current = await getRow(flow.id)
+        const last = await lastDraftWrite(flow.id)
+        const who = last?.by.name ?? last?.by.email
         throw userError(
           ErrorCode.FLOW_STALE,
-          `Flow "${flow.name}" was saved by someone else since revision ${input.baseRev} (it is at revision ${current.draftRev}); reload it and apply your change again`,
+          `Flow "${flow.name}" was saved by ${who ?? 'someone else'} since revision ${input.baseRev} (it is at revision ${current.draftRev}); reload it and apply your change again`,
           {
             status: 409,
-            details: { currentRev: current.draftRev, yourRev: input.baseRev },
+            details: {
+              currentRev: current.draftRev,
+              yourRev: input.baseRev,
+              savedAt: last?.at ?? current.updatedAt.toISOString(),
+              savedBy: last?.by ?? null,
+            },
           },
         )
       }
@@ -192,6 +283,7 @@ export function createFlowsService({ db, audit, registry }: { db: Db; audit: Aud
         targetId: flow.id,
         details: { rev: input.baseRev + 1 },
       })
+      await announceDraftSaved(actor, flow.id, input.baseRev + 1)
       return view(await getRow(flow.id))
     },
 
@@ -210,18 +302,25 @@ export function createFlowsService({ db, audit, registry }: { db: Db; audit: Aud
       return { flowId: flow.id, version: version.version, versionId: version.id }
     },
 
-    /** Publishes an old version's graph again, as a new version (history stays linear). */
-    async rollback(actor: Actor, id: string, input: { version: number }) {
+    /**
+     * Publishes an old version's graph again, as a new version (history stays linear); with
+     * `resetDraft` the draft becomes that graph too (a new revision), so editing goes on from it.
+     */
+    async rollback(actor: Actor, id: string, input: { version: number; resetDraft?: boolean }) {
       const flow = await getRow(id)
       const document = await documentAt(flow.id, input.version)
-      const version = await newVersion(actor, flow.id, document, `rollback to version ${input.version}`)
+      const version = await newVersion(actor, flow.id, document, `rollback to version ${input.version}`, {
+        resetDraft: input.resetDraft,
+      })
       await audit.record(actor, {
         action: 'flow.rollback',
         targetType: 'flow',
         targetId: flow.id,
-        details: { to: input.version, version: version.version },
+        details: { to: input.version, version: version.version, resetDraft: Boolean(input.resetDraft) },
       })
-      return { flowId: flow.id, version: version.version, versionId: version.id }
+      const draftRev = input.resetDraft ? (await getRow(flow.id)).draftRev : undefined
+      if (draftRev !== undefined) await announceDraftSaved(actor, flow.id, draftRev)
+      return { flowId: flow.id, version: version.version, versionId: version.id, ...(draftRev ? { draftRev } : {}) }
     },
 
     async versions(id: string) {

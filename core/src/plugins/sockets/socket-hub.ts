@@ -17,6 +17,8 @@ export interface SocketConnection {
   identityKind: string
   visitorId: string
   name?: string
+  /** the language the widget showed on connect (BCP 47), if it said */
+  language?: string
   /** frames left in the current window (a flood is cut off, not queued) */
   budget: number
   lastTypingAt: number
@@ -147,6 +149,7 @@ export function createSocketHub(deps: {
           type: 'frame',
           visitorId: c.visitorId,
           name: c.name,
+          language: c.language,
           frame,
         })
         if (typeof answer.reason === 'string') return sendTo(c, { type: 'error', id: frame.id, reason: answer.reason })

@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
+import { canonicalLanguageTag, isLanguageTag } from '@switchboard/plugin-sdk'
 import { WebSocketServer } from 'ws'
 import type { Logger } from '../../logger.js'
 import type { PluginsService } from '../plugins-service.js'
@@ -18,7 +19,8 @@ function refuse(socket: Duplex, status: number, reason: string) {
 
 /**
  * Serves `GET /hooks/<plugin>/ws/<name>` as a WebSocket for plugins that declared the socket: the
- * visitor id (and a signed identity, if the host site gave one) come from the query; the plugin's
+ * visitor id, the widget's language and a signed identity (if the host site gave one) come from
+ * the query (a malformed visitor id or language is refused with 400); the plugin's
  * handler accepts or refuses the connection (the Origin, the signature), then the hub keeps it.
  */
 export function serveSocketUpgrades(deps: {
@@ -38,6 +40,10 @@ export function serveSocketUpgrades(deps: {
     const url = new URL(request.url ?? '/', 'http://localhost')
     const visitorId = url.searchParams.get('visitor') ?? ''
     if (!VISITOR_ID.test(visitorId)) return refuse(socket, 400, 'Bad Request')
+    // the language the widget shows (BCP 47), handed to the plugin with the connection and each frame
+    const lang = url.searchParams.get('lang')
+    if (lang !== null && !isLanguageTag(lang)) return refuse(socket, 400, 'Bad Request')
+    const language = lang === null ? undefined : canonicalLanguageTag(lang)
     const uid = url.searchParams.get('uid')
     const identity =
       uid && USER_ID.test(uid)
@@ -53,6 +59,7 @@ export function serveSocketUpgrades(deps: {
       host: String(request.headers.host ?? ''),
       visitorId,
       identity,
+      language,
     })
     if (answer.accept !== true) return refuse(socket, 403, 'Forbidden')
     const accepted =
@@ -67,6 +74,7 @@ export function serveSocketUpgrades(deps: {
           identityKind: channel[1].identityKind,
           visitorId: accepted,
           name: typeof answer.name === 'string' ? answer.name : undefined,
+          language,
           budget: 30,
           lastTypingAt: 0,
         },

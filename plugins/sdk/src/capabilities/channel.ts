@@ -1,4 +1,12 @@
 import { z } from 'zod'
+import { canonicalLanguageTag, isLanguageTag, MAX_LANGUAGE_TAG_LENGTH } from '../language-tag.js'
+
+/** A BCP 47 language tag (`en`, `zh-CN`), checked and put in its conventional case (`zh-cn` → `zh-CN`). */
+export const languageTag = z
+  .string()
+  .max(MAX_LANGUAGE_TAG_LENGTH)
+  .refine(isLanguageTag, { message: 'a BCP 47 language tag such as en, zh-CN or pt-BR' })
+  .transform(canonicalLanguageTag)
 
 /**
  * A message arriving on a channel, normalized: the channel plugin turns a WeChat XML push or a
@@ -6,8 +14,9 @@ import { z } from 'zod'
  *
  * @example
  * ```ts
- * ctx.channel.receive({ channelMessageId: 'wx-6843', from: { id: 'oUser123', kind: 'wechat-openid' },
+ * ctx.channel.receive('wechat-oa', { channelMessageId: 'wx-6843', from: { id: 'oUser123', kind: 'wechat-openid' },
  *   kind: 'text', text: '我的订单到哪了', receivedAt: new Date().toISOString() })
+ * // a channel that knows the customer's language says so (BCP 47): from: { id, kind, language: 'en' }
  * ```
  */
 export const inboundMessage = z.object({
@@ -20,6 +29,11 @@ export const inboundMessage = z.object({
       .regex(/^[a-z][a-z0-9-]{1,31}$/)
       .describe('identity kind: phone, email, wechat-openid, web-visitor…'),
     name: z.string().max(200).optional(),
+    language: languageTag
+      .optional()
+      .describe(
+        'the language the sender reads now, when the channel knows it (the web chat widget’s); the contact takes it',
+      ),
   }),
   kind: z.enum(['text', 'image', 'file', 'audio', 'location', 'event']),
   text: z.string().max(20_000).optional(),
@@ -28,6 +42,16 @@ export const inboundMessage = z.object({
   receivedAt: z.string(),
 })
 export type InboundMessage = z.infer<typeof inboundMessage>
+
+/**
+ * What is wrong with an inbound message, said the same way by the host and the test harness:
+ * the field, then the problem (`from.language: a BCP 47 language tag such as en, zh-CN or pt-BR`).
+ */
+export function inboundMessageProblem(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>) {
+  const issue = issues[0]
+  if (!issue) return 'not an inbound message'
+  return issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message
+}
 
 /** A message the host asks a channel plugin to deliver. */
 export const outboundMessage = z.object({

@@ -5,7 +5,7 @@ import { llm } from './llm.js'
 import { logisticsTracking } from './logistics-tracking.js'
 import { speech } from './speech.js'
 
-export { channel, inboundMessage, outboundMessage } from './channel.js'
+export { channel, inboundMessage, inboundMessageProblem, languageTag, outboundMessage } from './channel.js'
 export type { InboundMessage, OutboundMessage } from './channel.js'
 export { crmContact, crmContacts } from './crm-contacts.js'
 export type { CrmContact } from './crm-contacts.js'

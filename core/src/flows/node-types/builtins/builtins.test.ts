@@ -52,6 +52,36 @@ describe('built-in node types', () => {
     expect(chat.outputs.map((o) => o.kind)).toEqual(['message', 'handoff'])
   })
 
+  it('handoff takes `closed` when it is connected and the queue is outside its hours; without it, it queues anyway', async () => {
+    const nodes = [
+      { id: 'start', type: 'start', config: {} },
+      { id: 'go', type: 'handoff', config: { queue: 'After-sales', message: 'Connecting you…' } },
+      { id: 'later', type: 'send-message', config: { text: 'We are closed; we will call you back.' } },
+    ]
+    const afterHours = doc({
+      nodes,
+      edges: [
+        { from: 'start', port: 'next', to: 'go' },
+        { from: 'go', port: 'closed', to: 'later' },
+      ],
+    })
+    const closed = { queues: { 'After-sales': { open: false, nextChangeAt: '2026-03-03T01:00:00Z' } } }
+    const shut = await simulateFlow({ registry }, { document: afterHours, steps: [], mocks: closed })
+    expect(shut.outputs).toEqual([{ kind: 'message', text: 'We are closed; we will call you back.' }])
+    expect(shut.effects).toEqual([])
+    expect(shut.trace.find((s) => s.nodeId === 'go')).toMatchObject({
+      port: 'closed',
+      output: { queue: 'After-sales', open: false, opensAt: '2026-03-03T01:00:00.000Z' },
+    })
+    // open (queues are open in the simulator unless mocked closed): queued as always
+    const open = await simulateFlow({ registry }, { document: afterHours, steps: [] })
+    expect(open.outputs.map((o) => o.kind)).toEqual(['message', 'handoff'])
+    // `closed` not connected: the conversation waits in line even though the queue is closed
+    const queuedAnyway = doc({ nodes, edges: [{ from: 'start', port: 'next', to: 'go' }] })
+    const waiting = await simulateFlow({ registry }, { document: queuedAnyway, steps: [], mocks: closed })
+    expect(waiting.effects).toEqual([{ effect: 'handoff', input: { queue: 'After-sales', priority: 0, skills: [] } }])
+  })
+
   it('menu asks again the way it asked first: aloud on a call, with quick replies in a chat', async () => {
     const document = doc({
       nodes: [

@@ -37,3 +37,23 @@ export const subflowNode = defineNodeType({
   ports: ['next'],
   execute: async ({ node }) => ({ call: { flow: node.config.flow }, returnPort: 'next' }),
 })
+
+/**
+ * A comment on the canvas. It has no ports, so no edge reaches it and the engine never runs it;
+ * the validator does not report it as unreachable.
+ */
+export const noteNode = defineNodeType({
+  type: 'note',
+  title: { en: 'Note', 'zh-CN': '注释' },
+  description: {
+    en: 'A comment for the people who edit the flow. Never runs.',
+    'zh-CN': '写给编辑流程的人看的注释，不会被执行。',
+  },
+  category: 'flow',
+  config: z.strictObject({
+    text: z.string().max(4000).default(''),
+    color: z.enum(['yellow', 'blue', 'green', 'pink', 'grey']).default('yellow'),
+  }),
+  ports: [],
+  execute: async () => ({ end: 'completed' }),
+})

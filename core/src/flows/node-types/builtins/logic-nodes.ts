@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto'
-import Holidays from 'date-holidays'
-import { DateTime } from 'luxon'
 import { z } from 'zod'
+import { businessHoursSchema, isOpen } from '../../../calendar/index.js'
 import { parseDuration } from '../../../config/index.js'
 import { defineNodeType, duration } from '../define-node-type.js'
 
@@ -68,61 +67,6 @@ export const setVariablesNode = defineNodeType({
   },
 })
 
-const day = z.array(z.tuple([z.string().regex(/^\d\d:\d\d$/), z.string().regex(/^\d\d:\d\d$/)])).max(6)
-const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
-
-export const businessHoursConfig = z.strictObject({
-  timezone: z.string().default('Asia/Shanghai'),
-  weekly: z.strictObject(
-    Object.fromEntries(weekdays.map((d) => [d, day.optional()])) as Record<
-      (typeof weekdays)[number],
-      z.ZodOptional<typeof day>
-    >,
-  ),
-  /** public holidays of this country (ISO code, e.g. CN) count as closed */
-  holidayCountry: z
-    .string()
-    .regex(/^[A-Z]{2}$/)
-    .optional(),
-  /** extra closed dates (YYYY-MM-DD) */
-  closedDates: z
-    .array(z.string().regex(/^\d{4}-\d\d-\d\d$/))
-    .max(366)
-    .default([]),
-  /** extra open dates that override the weekly hours and holidays, e.g. make-up working days */
-  openDates: z
-    .array(z.strictObject({ date: z.string().regex(/^\d{4}-\d\d-\d\d$/), hours: day }))
-    .max(366)
-    .default([]),
-})
-export type BusinessHours = z.output<typeof businessHoursConfig>
-
-const holidayCache = new Map<string, Holidays>()
-
-/** Whether `at` falls within the business hours (exported for routing and SLA calendars). */
-export function isOpen(hours: BusinessHours, at: Date): boolean {
-  const local = DateTime.fromJSDate(at, { zone: hours.timezone })
-  if (!local.isValid) throw new Error(`unknown time zone "${hours.timezone}"`)
-  const date = local.toISODate()!
-  const minutes = local.hour * 60 + local.minute
-  const within = (ranges: Array<[string, string]> | undefined) =>
-    (ranges ?? []).some(([from, to]) => {
-      const [fh, fm] = from.split(':').map(Number)
-      const [th, tm] = to.split(':').map(Number)
-      return minutes >= fh! * 60 + fm! && minutes < th! * 60 + tm!
-    })
-  const special = hours.openDates.find((d) => d.date === date)
-  if (special) return within(special.hours)
-  if (hours.closedDates.includes(date)) return false
-  if (hours.holidayCountry) {
-    let calendar = holidayCache.get(hours.holidayCountry)
-    if (!calendar) holidayCache.set(hours.holidayCountry, (calendar = new Holidays(hours.holidayCountry)))
-    const holiday = calendar.isHoliday(local.toJSDate())
-    if (holiday && holiday.some((h) => h.type === 'public')) return false
-  }
-  return within(hours.weekly[weekdays[local.weekday - 1]!])
-}
-
 export const businessHoursNode = defineNodeType({
   type: 'business-hours',
   title: { en: 'Business hours', 'zh-CN': '营业时间' },
@@ -131,7 +75,7 @@ export const businessHoursNode = defineNodeType({
     'zh-CN': '按时区内的每周营业时间、法定节假日和特殊日期走 open 或 closed。',
   },
   category: 'logic',
-  config: businessHoursConfig,
+  config: businessHoursSchema,
   ports: ['open', 'closed'],
   requiredPorts: ['open', 'closed'],
   execute: async (ctx) => ({ next: isOpen(ctx.node.config, ctx.now()) ? 'open' : 'closed' }),

@@ -7,8 +7,8 @@ export const handoffNode = defineNodeType({
   type: 'handoff',
   title: { en: 'Hand off to queue', 'zh-CN': '转人工队列' },
   description: {
-    en: 'Puts the conversation in a queue for an agent, with a priority and the skills needed.',
-    'zh-CN': '把会话放入人工队列，带优先级和所需技能。',
+    en: 'Puts the conversation in a queue for an agent, with a priority and the skills needed. When `closed` is connected and the queue is outside its business hours, goes there instead.',
+    'zh-CN': '把会话放入人工队列，带优先级和所需技能。若连接了 closed 端口且队列不在营业时间内，则改走 closed。',
   },
   category: 'routing',
   config: z.strictObject({
@@ -20,13 +20,19 @@ export const handoffNode = defineNodeType({
     skills: z.array(z.string().max(50)).max(20).default([]),
     message: localizedText.optional(),
   }),
-  ports: ['next'],
+  ports: ['next', 'closed'],
   expressionFields: [
     { path: 'priority', kind: 'expression' },
     { path: 'message', kind: 'template' },
   ],
   async execute(ctx) {
     const { queue, skills, message } = ctx.node.config
+    // only a flow that says what to do after hours asks; without `closed` the conversation waits in line
+    if (ctx.connected('closed')) {
+      const hours = await ctx.effects.queueOpen(queue, ctx.now())
+      if (!hours.open)
+        return { next: 'closed', output: { queue, open: false, opensAt: hours.nextChangeAt?.toISOString() ?? null } }
+    }
     const priority =
       typeof ctx.node.config.priority === 'number'
         ? ctx.node.config.priority

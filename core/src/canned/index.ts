@@ -1,0 +1,6 @@
+export { createCannedService, CANNED_CHANGED_TOPIC } from './canned-service.js'
+export type { CannedService, CannedUser } from './canned-service.js'
+export { cannedRoutes } from './canned-routes.js'
+export { CANNED_VARIABLES, renderCanned } from './canned-variables.js'
+export type { RenderContext } from './canned-variables.js'
+export type { CannedView, CreateCannedInput, Rendered } from './canned-dto.js'

@@ -1,0 +1,3 @@
+export { createSuggestionsService } from './suggestions-service.js'
+export type { SuggestionsService } from './suggestions-service.js'
+export { suggestionsRoutes } from './suggestions-routes.js'
