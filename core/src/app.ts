@@ -97,6 +97,8 @@ export interface App {
 
 export interface CreateAppOptions {
   logger?: Logger
+  /** how long an inbound message's bot turn has before the durable takeover job answers it (tests shorten it) */
+  botTakeoverMs?: number
 }
 
 /**
@@ -201,6 +203,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
           : { to, kind: 'text', text, quickReplies },
       }),
     pii,
+    botTakeoverMs: options.botTakeoverMs,
     caseInsensitiveSearch: target.provider === 'postgresql',
     uploads: createAgentUploads(
       config.data.dir,

@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto'
-import { createApp, createSecretsFile, loadConfig, type App, type Config } from '../../core/src/index.js'
+import {
+  createApp,
+  createSecretsFile,
+  loadConfig,
+  type App,
+  type Config,
+  type CreateAppOptions,
+} from '../../core/src/index.js'
 import { systemActor } from '../../core/src/audit/index.js'
 import { createTestDatabase, type TestDatabase } from './test-database.js'
 import { appUsesRedis, testRedisUrl } from './test-env.js'
@@ -21,7 +28,10 @@ export const TEST_PASSWORD = 'correct horse battery'
  * A full Switchboard app on a fresh database (SQLite, or PostgreSQL and Redis when the test
  * environment names them), not listening: tests call it with server.inject().
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: CreateAppOptions = {},
+): Promise<TestApp> {
   const db = await createTestDatabase()
   const config = loadConfig({
     env: {
@@ -36,7 +46,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     },
   })
   createSecretsFile(config)
-  const app = await createApp(config)
+  const app = await createApp(config, options)
   await app.infra.scheduler.start()
   let counter = 0
   const testApp: TestApp = {

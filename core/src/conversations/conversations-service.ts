@@ -29,6 +29,8 @@ type ConversationRow = NonNullable<Awaited<ReturnType<Db['conversation']['findUn
 type MessageRow = NonNullable<Awaited<ReturnType<Db['message']['findUnique']>>>
 
 const OPEN = ['bot', 'queued', 'assigned']
+/** the job that answers an inbound message if the instance that stored it could not */
+export const BOT_TAKEOVER_JOB = 'conversations.bot-takeover'
 
 /**
  * One conversation per customer per channel while it is open: inbound messages (stored once per
@@ -45,6 +47,11 @@ export function createConversationsService(deps: {
   engine: () => FlowEngine
   triggers: () => FlowTriggers
   send: ChannelSender
+  /**
+   * How long the in-process bot turn for an inbound message has before a durable job takes the
+   * message over (the instance died in between); tests shorten it.
+   */
+  botTakeoverMs?: number
   /** decrypts contact names for the inbox rows and its search */
   pii: PiiCipher
   /** PostgreSQL compares text case-sensitively unless asked; SQLite's LIKE already ignores ASCII case */
@@ -57,6 +64,7 @@ export function createConversationsService(deps: {
   const readMarks = createReadMarks(db)
   /** bot turns started for inbound messages and not finished yet (drained on shutdown) */
   const botWork = new Set<Promise<unknown>>()
+  const botTakeoverMs = deps.botTakeoverMs ?? 20_000
 
   async function publish(topic: string, conversation: ConversationRow, extra: Record<string, unknown> = {}) {
     await infra.bus.publish(topic, {
@@ -177,6 +185,43 @@ export function createConversationsService(deps: {
     })
   }
 
+  /**
+   * The durable side of "the bot answers right after the acknowledgement": a job, keyed by the
+   * message, that hands the message to the bot if the instance that stored it died before its
+   * bot turn finished. The turn's event key (`message:<id>`) makes a second delivery a no-op, so a
+   * crash after the turn but before the job was cancelled costs nothing.
+   */
+  infra.scheduler.define(BOT_TAKEOVER_JOB, async (job) => {
+    const { messageId, created } = job.payload as { messageId: string; created: boolean }
+    const message = await db.message.findUnique({ where: { id: messageId } })
+    if (!message) return
+    const conversation = await db.conversation.findUnique({ where: { id: message.conversationId } })
+    if (!conversation || (conversation.status !== 'bot' && !created)) return
+    await toBot(conversation, message, created)
+  })
+
+  /** Starts the bot's turn for a stored inbound message now, with the takeover job as its safety net. */
+  async function answerLater(conversation: ConversationRow, message: MessageRow, created: boolean) {
+    const key = `bot-turn:${message.id}`
+    await infra.scheduler.schedule({
+      type: BOT_TAKEOVER_JOB,
+      key,
+      runAt: botTakeoverMs,
+      payload: { messageId: message.id, created },
+      maxAttempts: 3,
+    })
+    const work: Promise<unknown> = toBot(conversation, message, created)
+      .then(() => infra.scheduler.cancel(key))
+      .catch((error: unknown) =>
+        logger.error(
+          { err: error, conversationId: conversation.id },
+          'the bot could not take the message; the takeover job retries it',
+        ),
+      )
+      .finally(() => botWork.delete(work))
+    botWork.add(work)
+  }
+
   /** The users a note mentions: active ones only; 400 naming an unknown id. */
   async function mentionable(ids: string[]): Promise<Array<{ id: string; name: string }>> {
     const unique = [...new Set(ids)]
@@ -249,12 +294,7 @@ export function createConversationsService(deps: {
       })
       if (appended.conversation.status === 'bot' || created) {
         // the message is stored: the channel may acknowledge now; the bot answers right after
-        const work: Promise<unknown> = toBot(appended.conversation, appended.message, created)
-          .catch((error: unknown) =>
-            logger.error({ err: error, conversationId: conversation.id }, 'the bot could not take the message'),
-          )
-          .finally(() => botWork.delete(work))
-        botWork.add(work)
+        await answerLater(appended.conversation, appended.message, created)
       }
       return { conversationId: conversation.id, messageId: appended.message.id, duplicate: false }
     },
