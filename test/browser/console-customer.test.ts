@@ -1,9 +1,12 @@
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { systemActor } from '../../core/src/audit/index.js'
 import { builtPluginCopy } from '../support/built-plugin.js'
 import { chromiumInstalled } from '../support/chromium.js'
 import { consoleBuilt, startConsole, VIEWPORTS, type ConsoleHarness } from '../support/console-browser.js'
+
+// a browser and a server on a loaded 2-core CI machine (two suites at once): give each step room
+vi.setConfig({ testTimeout: 90_000 })
 
 const actor = systemActor('test')
 const root = join(import.meta.dirname, '../..')

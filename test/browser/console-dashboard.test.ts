@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { systemActor } from '../../core/src/audit/index.js'
 import { chromiumInstalled } from '../support/chromium.js'
 import {
@@ -11,6 +11,9 @@ import {
   type ConsolePage,
 } from '../support/console-browser.js'
 import { bearer } from '../support/test-app.js'
+
+// a browser and a server on a loaded 2-core CI machine (two suites at once): give each step room
+vi.setConfig({ testTimeout: 90_000 })
 
 const actor = systemActor('test')
 /** how long a live change may take to reach the page on a busy machine */

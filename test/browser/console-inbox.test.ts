@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import WebSocket from 'ws'
 import { systemActor } from '../../core/src/audit/index.js'
 import { builtPluginCopy } from '../support/built-plugin.js'
@@ -15,6 +15,9 @@ import {
   type ConsolePage,
 } from '../support/console-browser.js'
 import { bearer } from '../support/test-app.js'
+
+// a browser and a server on a loaded 2-core CI machine (two suites at once): give each step room
+vi.setConfig({ testTimeout: 90_000 })
 
 const root = join(import.meta.dirname, '../..')
 const actor = systemActor('test')

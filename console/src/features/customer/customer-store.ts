@@ -26,8 +26,15 @@ export const useCustomerStore = defineStore('customer', () => {
   const histories = ref<Record<string, Slot<ContactHistory>>>({})
   const panels = ref<Record<string, Slot<PluginPanelData[]>>>({})
 
+  function slotOf<T>(bag: Record<string, Slot<T>>, id: string): Slot<T> {
+    if (!bag[id]) bag[id] = empty<T>()
+    return bag[id]!
+  }
+
   async function fill<T>(bag: Record<string, Slot<T>>, id: string, load: () => Promise<T>): Promise<void> {
-    const slot = (bag[id] ??= empty<T>())
+    // read the slot back through the reactive bag: `bag[id] ??= x` evaluates to the raw `x`, and
+    // changes made to a raw object never re-render the panel
+    const slot = slotOf(bag, id)
     slot.loading = true
     slot.error = null
     try {
@@ -49,13 +56,13 @@ export const useCustomerStore = defineStore('customer', () => {
     /** Saves a change and shows the answer (the errors go to the caller, next to what failed). */
     async update(id: string, change: ContactChange): Promise<Contact> {
       const saved = await customerApi.update(id, change)
-      ;(contacts.value[id] ??= empty()).value = saved
+      slotOf(contacts.value, id).value = saved
       return saved
     },
     /** Merges `fromId` into `intoId`, then reloads all that changed. */
     async merge(intoId: string, fromId: string): Promise<Contact> {
       const merged = await customerApi.merge(intoId, fromId)
-      ;(contacts.value[intoId] ??= empty()).value = merged
+      slotOf(contacts.value, intoId).value = merged
       delete contacts.value[fromId]
       await Promise.all([
         fill(histories.value, intoId, () => customerApi.history(intoId)),
