@@ -74,7 +74,8 @@ export async function startConsole(env: Record<string, string> = {}): Promise<Co
       // SWITCHBOARD_TEST_DEBUG=1 prints every API call the console makes that fails (4xx/5xx)
       if (process.env.SWITCHBOARD_TEST_DEBUG)
         page.on('response', async (r) => {
-          if (r.status() >= 400) console.warn(`${r.status()} ${r.request().method()} ${r.url()} ${await r.text().catch(() => '')}`)
+          if (r.status() >= 400)
+            console.warn(`${r.status()} ${r.request().method()} ${r.url()} ${await r.text().catch(() => '')}`)
         })
       await page.goto(`${base}/console/login`)
       await page.fill('#email', email)
