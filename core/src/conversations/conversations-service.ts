@@ -64,7 +64,7 @@ export function createConversationsService(deps: {
   const readMarks = createReadMarks(db)
   /** bot turns started for inbound messages and not finished yet (drained on shutdown) */
   const botWork = new Set<Promise<unknown>>()
-  const botTakeoverMs = deps.botTakeoverMs ?? 20_000
+  const botTakeoverMs = deps.botTakeoverMs ?? 120_000
 
   async function publish(topic: string, conversation: ConversationRow, extra: Record<string, unknown> = {}) {
     await infra.bus.publish(topic, {

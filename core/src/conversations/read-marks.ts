@@ -14,16 +14,31 @@ export function createReadMarks(db: Db) {
   return {
     /** Marks a conversation read up to `seq` (never backwards); returns the mark kept. */
     async markRead(userId: string, conversationId: string, seq: number): Promise<number> {
+      // a conditional update, so two marks racing never move it backwards
+      const moved = await db.conversationRead.updateMany({
+        where: { conversationId, userId, lastReadSeq: { lt: seq } },
+        data: { lastReadSeq: seq, readAt: new Date() },
+      })
+      if (moved.count > 0) return seq
       const existing = await db.conversationRead.findUnique({
         where: { conversationId_userId: { conversationId, userId } },
       })
-      if (existing && existing.lastReadSeq >= seq) return existing.lastReadSeq
-      await db.conversationRead.upsert({
-        where: { conversationId_userId: { conversationId, userId } },
-        create: { conversationId, userId, lastReadSeq: seq },
-        update: { lastReadSeq: seq, readAt: new Date() },
-      })
-      return seq
+      if (existing) return existing.lastReadSeq
+      try {
+        await db.conversationRead.create({ data: { conversationId, userId, lastReadSeq: seq } })
+        return seq
+      } catch (error) {
+        // the first mark was written by a concurrent request a moment ago: try once more
+        if ((error as { code?: unknown }).code !== 'P2002') throw error
+        await db.conversationRead.updateMany({
+          where: { conversationId, userId, lastReadSeq: { lt: seq } },
+          data: { lastReadSeq: seq, readAt: new Date() },
+        })
+        const now = await db.conversationRead.findUnique({
+          where: { conversationId_userId: { conversationId, userId } },
+        })
+        return now?.lastReadSeq ?? seq
+      }
     },
 
     /**

@@ -40,6 +40,10 @@ export function createRoutingService(deps: { db: Db; infra: Infra; audit: AuditL
   let pending: Promise<number> | null = null
   let again = false
   let timer: NodeJS.Timeout | null = null
+  /** the 250 ms retry after a pass that lost a race on a commit */
+  let retry: NodeJS.Timeout | null = null
+  /** set by stop(): no pass starts after it */
+  let stopped = false
   const unsubscribers: Array<() => Promise<void>> = []
 
   async function assignOnce(): Promise<number> {
@@ -80,6 +84,7 @@ export function createRoutingService(deps: { db: Db; infra: Infra; audit: AuditL
 
   /** Runs an assignment pass soon; calls meanwhile fold into one more pass. */
   function kick(): Promise<number> {
+    if (stopped) return Promise.resolve(0)
     if (pending) {
       again = true
       return pending
@@ -90,12 +95,16 @@ export function createRoutingService(deps: { db: Db; infra: Infra; audit: AuditL
         return 0
       })
       .then((made) => {
-        if (made === -1) setTimeout(() => void kick(), 250).unref()
+        if (made === -1 && !stopped) {
+          if (retry) clearTimeout(retry)
+          retry = setTimeout(() => void kick(), 250)
+          retry.unref()
+        }
         return Math.max(made, 0)
       })
       .finally(() => {
         pending = null
-        if (again) {
+        if (again && !stopped) {
           again = false
           void kick()
         }
@@ -112,15 +121,18 @@ export function createRoutingService(deps: { db: Db; infra: Infra; audit: AuditL
   return {
     /** Follows the events that free or need an agent, and ticks for aging and overflow. */
     async start() {
+      stopped = false
       for (const topic of TRIGGERS) unsubscribers.push(await infra.bus.subscribe(topic, () => void kick()))
       timer = setInterval(() => void kick(), TICK_MS)
       timer.unref()
       await kick()
     },
     async stop() {
+      stopped = true
       if (timer) clearInterval(timer)
+      if (retry) clearTimeout(retry)
       for (const u of unsubscribers.splice(0)) await u()
-      await pending
+      while (pending) await pending
     },
     /** One assignment pass now; how many conversations it assigned. */
     assign: () => kick(),
