@@ -44,8 +44,25 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     async drop() {
       const client = new pg.Client({ connectionString: testDatabaseUrl })
       await client.connect()
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
-      await client.end()
+      try {
+        // FORCE cannot end an autovacuum worker that happens to be on the database (it runs as the
+        // superuser): wait for it a little, then leave the database to the scratch cluster
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+            break
+          } catch (error) {
+            if (!/pg_signal_backend|being terminated/.test(String(error)) || attempt >= 10) {
+              if (attempt >= 10) console.warn(`test database ${name} left behind: ${String(error)}`)
+              else throw error
+              break
+            }
+            await new Promise((r) => setTimeout(r, 300))
+          }
+        }
+      } finally {
+        await client.end()
+      }
       rmSync(dataDir, { recursive: true, force: true })
     },
   }
