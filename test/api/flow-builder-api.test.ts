@@ -82,4 +82,30 @@ describe('flow builder API', () => {
     expect((await call('POST', `/api/v1/flows/${created.id}/publish`, {})).statusCode).toBe(201)
     expect((await row()).draftChanged).toBe(false)
   })
+
+  it('POST /api/v1/flows/diff compares two unsaved documents (mine against theirs); a malformed one is a 400', async () => {
+    const order = JSON.parse(
+      (await import('node:fs')).readFileSync(join(root, 'examples/flows/order-status.json'), 'utf8'),
+    ) as {
+      document: { nodes: Array<{ id: string; title?: string; position?: { x: number; y: number } }>; edges: unknown[] }
+    }
+    const before = order.document
+    const after = structuredClone(before)
+    after.nodes[1]!.title = 'Renamed'
+    after.nodes[2]!.position = { x: 999, y: 999 }
+    after.nodes.pop()
+    const res = await call('POST', '/api/v1/flows/diff', { before, after })
+    expect(res.statusCode).toBe(200)
+    const diff = json(res)
+    expect(diff.same).toBe(false)
+    expect(diff.nodes.changed.map((c: { id: string; fields: string[] }) => [c.id, c.fields])).toEqual([
+      [before.nodes[1]!.id, ['title']],
+    ])
+    expect(diff.nodes.moved).toEqual([before.nodes[2]!.id])
+    expect(diff.nodes.removed.map((n: { id: string }) => n.id)).toEqual([before.nodes.at(-1)!.id])
+    expect(json(await call('POST', '/api/v1/flows/diff', { before, after: before })).same).toBe(true)
+    const bad = await call('POST', '/api/v1/flows/diff', { before, after: { nodes: 'x' } })
+    expect(bad.statusCode).toBe(400)
+    expect(json(bad).code).toBe('SB_ERR_FLOW_INVALID')
+  })
 })

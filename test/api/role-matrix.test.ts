@@ -127,6 +127,7 @@ const expected: Record<string, RouteMeta['access']> = {
   'POST /api/v1/flows/{id}/rollback': 'admin',
   'GET /api/v1/flows/{id}/diff': 'supervisor',
   'GET /api/v1/flows/{id}/editors': 'supervisor',
+  'POST /api/v1/flows/diff': 'supervisor',
   'POST /api/v1/flows/validate': 'supervisor',
   'POST /api/v1/flows/import': 'admin',
   'GET /api/v1/flows/{id}/export': 'supervisor',

@@ -133,6 +133,16 @@ export function flowsRoutes(
     }),
     defineRoute({
       method: 'POST',
+      path: '/api/v1/flows/diff',
+      access: 'supervisor',
+      tags,
+      summary:
+        'What changed between two flow documents that need not be stored (e.g. an unsaved drawing and the draft)',
+      payload: z.strictObject({ before: z.unknown(), after: z.unknown() }),
+      handler: async ({ payload }) => flows.diffDrawings(payload.before, payload.after),
+    }),
+    defineRoute({
+      method: 'POST',
       path: '/api/v1/flows/validate',
       access: 'supervisor',
       tags,

@@ -3,7 +3,8 @@ import { api, ApiError } from '../api/http'
 import { reportSaveFailed, type EditorApi } from '../editor/editor-api'
 import type { FlowDocument } from '../graph/document'
 import { useI18n } from '../i18n'
-import { diffDocuments, diffOverlays, documentForDiff } from '../versions/diff'
+import { diffOverlays, documentForDiff } from '../versions/diff'
+import { versionsApi } from '../versions/versions-api'
 import { collab, useCollab } from './collab-store'
 import { whoSaved } from './conflict'
 import { createPreview } from './preview'
@@ -65,7 +66,7 @@ export function ConflictDialog({ editor }: { editor: EditorApi }) {
       mine.current ??= editor.getDocument()
       const theirs = (await api.get<{ draft: FlowDocument }>(`/api/v1/flows/${encodeURIComponent(editor.flow.id)}`))
         .draft
-      const diff = diffDocuments(theirs, mine.current)
+      const diff = await versionsApi.diffDrawings(theirs, mine.current)
       setSameDrawing(diff.same)
       editor.clearOverlays('simulator')
       preview.current.show(documentForDiff(mine.current, diff), t('collab.compare'))

@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { FlowDocument } from '../graph/document'
-import { changeList, diffDocuments, diffOverlays, documentForDiff } from './diff'
+// the diff itself is the core's (POST /api/v1/flows/diff); this module only draws it
+import { diffDocuments as coreDiff } from '../../../core/src/flows/index.js'
+import { changeList, diffOverlays, documentForDiff, type FlowDiff } from './diff'
+
+const diffDocuments = (a: FlowDocument, b: FlowDocument) => coreDiff(a as never, b as never) as FlowDiff
 
 const example = (name: string) =>
   (

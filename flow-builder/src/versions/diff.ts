@@ -1,7 +1,10 @@
 import type { Overlay } from '../editor/editor-api'
 import { edgeId, type FlowDocument, type FlowEdge, type FlowNode } from '../graph/document'
 
-/** What changed between two documents: the shape GET /api/v1/flows/{id}/diff answers. */
+/**
+ * What changed between two documents: the shape the core's diff answers (GET /api/v1/flows/{id}/diff
+ * for versions, POST /api/v1/flows/diff for an unsaved drawing). This module only draws it.
+ */
 export interface FlowDiff {
   nodes: {
     added: FlowNode[]
@@ -12,68 +15,6 @@ export interface FlowDiff {
   edges: { added: FlowEdge[]; removed: FlowEdge[] }
   variables: { added: string[]; removed: string[]; changed: string[] }
   same: boolean
-}
-
-const equal = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
-const edgeKey = (e: FlowEdge) => `${e.from}\u0000${e.port}\u0000${e.to}`
-
-/**
- * The same diff computed in the browser, for two documents the server has not both stored
- * (mine, unsaved, against the draft someone else saved). Keys are compared in order, so an
- * object with the same keys in another order counts as changed: rare, and only shown, never merged.
- */
-export function diffDocuments(before: FlowDocument, after: FlowDocument): FlowDiff {
-  const a = new Map(before.nodes.map((n) => [n.id, n]))
-  const b = new Map(after.nodes.map((n) => [n.id, n]))
-  const changed: FlowDiff['nodes']['changed'] = []
-  const moved: string[] = []
-  for (const [id, old] of a) {
-    const now = b.get(id)
-    if (!now) continue
-    const fields = (['type', 'config', 'title'] as const).filter((f) => !equal(old[f], now[f]))
-    if (fields.length) {
-      const keys = new Set([...Object.keys(old.config), ...Object.keys(now.config)])
-      changed.push({
-        id,
-        fields: [...fields],
-        configKeys: [...keys].filter((k) => !equal(old.config[k], now.config[k])),
-        before: old,
-        after: now,
-      })
-    } else if (!equal(old.position, now.position)) moved.push(id)
-  }
-  const ea = new Set(before.edges.map(edgeKey))
-  const eb = new Set(after.edges.map(edgeKey))
-  const va = before.variables
-  const vb = after.variables
-  const diff: FlowDiff = {
-    nodes: {
-      added: after.nodes.filter((n) => !a.has(n.id)),
-      removed: before.nodes.filter((n) => !b.has(n.id)),
-      changed,
-      moved,
-    },
-    edges: {
-      added: after.edges.filter((e) => !ea.has(edgeKey(e))),
-      removed: before.edges.filter((e) => !eb.has(edgeKey(e))),
-    },
-    variables: {
-      added: Object.keys(vb).filter((k) => !(k in va)),
-      removed: Object.keys(va).filter((k) => !(k in vb)),
-      changed: Object.keys(va).filter((k) => k in vb && !equal(va[k], vb[k])),
-    },
-    same: false,
-  }
-  diff.same =
-    !diff.nodes.added.length &&
-    !diff.nodes.removed.length &&
-    !diff.nodes.changed.length &&
-    !diff.edges.added.length &&
-    !diff.edges.removed.length &&
-    !diff.variables.added.length &&
-    !diff.variables.removed.length &&
-    !diff.variables.changed.length
-  return diff
 }
 
 /**

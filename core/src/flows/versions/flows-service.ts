@@ -344,6 +344,11 @@ export function createFlowsService({
       return diffDocuments(await documentAt(id, from), await documentAt(id, to))
     },
 
+    /** The same diff for two documents that are not both stored (the builder's unsaved drawing against a newer draft). */
+    diffDrawings(before: unknown, after: unknown) {
+      return diffDocuments(checkDocument(before).document, checkDocument(after).document)
+    },
+
     async remove(actor: Actor, id: string) {
       const flow = await getRow(id)
       await db.flow.delete({ where: { id: flow.id } })
