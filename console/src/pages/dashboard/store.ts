@@ -10,6 +10,8 @@ import type { ActiveAlert, AgentRow, AlertRule, LiveQueue, LiveStats, TodayStats
 export const ALERTS_PATH = '/alerts'
 /** Today's figures are read again this often while the dashboard is open. */
 const TODAY_EVERY_MS = 30_000
+/** how often the live figures are re-read besides the realtime events (an event missed while the socket recovers) */
+const RESYNC_EVERY_MS = 10_000
 
 type Section = 'live' | 'agents' | 'today'
 
@@ -166,6 +168,8 @@ export const useDashboardStore = defineStore('dashboard', () => {
 
   const stops: Array<() => void> = []
   let todayTimer: ReturnType<typeof setInterval> | null = null
+  /** a safety net beside the realtime events: the live figures are read again now and then */
+  let resyncTimer: ReturnType<typeof setInterval> | null = null
 
   /** Loads everything, then follows the realtime paths until `stop()`. */
   async function start(): Promise<void> {
@@ -185,6 +189,7 @@ export const useDashboardStore = defineStore('dashboard', () => {
     ])
     stops.push(realtime.onResync(() => void Promise.all([loadLive(), loadAgents(), loadToday()])))
     todayTimer = setInterval(() => void loadToday(), TODAY_EVERY_MS)
+    resyncTimer = setInterval(() => void Promise.all([loadLive(), loadAgents()]), RESYNC_EVERY_MS)
     await Promise.all([loadLive(), loadAgents()])
     ready.value = true
     await loadToday()
@@ -193,6 +198,8 @@ export const useDashboardStore = defineStore('dashboard', () => {
   function stop(): void {
     for (const s of stops.splice(0)) s()
     if (todayTimer) clearInterval(todayTimer)
+    if (resyncTimer) clearInterval(resyncTimer)
+    resyncTimer = null
     if (liveTimer) clearTimeout(liveTimer)
     todayTimer = liveTimer = null
   }
