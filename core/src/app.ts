@@ -21,7 +21,7 @@ import { healthRoutes } from './http/health-routes.js'
 import { WEB_APPS, webAppRoutes } from './http/web-app-routes.js'
 import { registerMetrics } from './http/metrics.js'
 import { buildOpenApi } from './http/openapi.js'
-import { createInfra, type Infra } from './infra/index.js'
+import { createInfra, type Clock, type Infra } from './infra/index.js'
 import {
   createEditorPresence,
   createFlowRuntime,
@@ -78,6 +78,9 @@ export interface Services {
   queues: QueuesService
   stats: StatsService
   webhooks: WebhooksService
+  // [services:tickets]
+  // [services:sla]
+  // [services:callbacks-surveys-recurring]
 }
 
 export interface App {
@@ -99,6 +102,8 @@ export interface CreateAppOptions {
   logger?: Logger
   /** how long an inbound message's bot turn has before the durable takeover job answers it (tests shorten it) */
   botTakeoverMs?: number
+  /** the system clock unless a scenario test moves time by hand (createManualClock) */
+  clock?: Clock
 }
 
 /**
@@ -124,6 +129,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     db,
     logger,
     redis: config.redis.url ? { url: config.redis.url, prefix: config.redis.prefix } : undefined,
+    clock: options.clock,
   }).catch(async (error) => {
     await db.$disconnect()
     throw error
@@ -213,6 +219,11 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const canned = createCannedService({ db, audit, bus: infra.bus, contacts })
   const suggestions = createSuggestionsService({ db, kb, canned, ai })
   const routing = createRoutingService({ db, infra, audit, logger })
+  // ── tickets, SLA and escalation, callbacks, surveys, recurring issues (issue 8) ──
+  // [wiring:tickets]
+  // [wiring:sla]
+  // [wiring:callbacks-surveys-recurring]
+
   const services: Services = {
     audit,
     auth,
@@ -233,6 +244,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     queues: createQueuesService({ db, bus: infra.bus, audit }),
     stats: createStatsService({ db, infra, audit, logger, waitEstimates: () => routing.waiting() }),
     webhooks: createWebhooksService({ db, infra, audit, pii, logger, settings: config.webhooks }),
+    // [services-init:tickets]
+    // [services-init:sla]
+    // [services-init:callbacks-surveys-recurring]
   }
 
   const server = Hapi.server({
@@ -303,6 +317,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     ...auditRoutes(audit),
     ...cannedRoutes(canned),
     ...suggestionsRoutes(suggestions),
+    // [routes:tickets]
+    // [routes:sla]
+    // [routes:callbacks-surveys-recurring]
   ])
   // threshold alerts are evaluated while the server listens (also where only the server is started)
   server.ext('onPreStart', () => services.stats.start())
@@ -329,6 +346,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       await infra.scheduler.start()
       await services.flowTriggers.start()
       await services.routing.start()
+      // [start:issue8]
       await server.start()
       logger.info({ url: server.info.uri, database: target.provider, infra: infra.kind }, 'switchboard is listening')
     },

@@ -42,6 +42,9 @@ const expected: Record<string, RouteMeta['access']> = {
   'GET /api/v1/canned-responses/{id}': 'agent',
   'PATCH /api/v1/canned-responses/{id}': 'agent',
   'DELETE /api/v1/canned-responses/{id}': 'agent',
+  // [routes:tickets]
+  // [routes:sla]
+  // [routes:callbacks-surveys-recurring]
   'GET /api/v1/conversations/{id}/suggestions': 'agent',
   'POST /api/v1/conversations/{id}/draft': 'agent',
   'POST /api/v1/nlu/classify': 'agent',

@@ -197,6 +197,7 @@ export async function loadDemoData(app: App, actor: Actor): Promise<DemoSummary>
       conversationId: conversation.id,
       assigneeId: lina!.id,
       teamId: aftersales.id,
+      statusToken: randomBytes(24).toString('hex'),
     },
   })
 

@@ -138,6 +138,14 @@ export function buildOpenApi(server: Server, info: { version: string }) {
         description: 'Saved replies agents insert by shortcut, with variables filled for a conversation',
       },
       {
+        name: 'tickets',
+        description: 'Tickets: from a conversation, flow or the API; notes, attachments, history, merge, split, escalation',
+      },
+      { name: 'sla', description: 'SLA policies, live SLA clocks, escalation rules and attainment reports' },
+      { name: 'callbacks', description: 'Promised calls back: windows, retries, assignment when due, outcomes' },
+      { name: 'surveys', description: 'Follow-up CSAT/NPS surveys and their answers' },
+      { name: 'recurring issues', description: 'The same contact with the same problem again: alerts and proposed knowledge-base updates' },
+      {
         name: 'plugins',
         description: 'Install, configure and watch plugins; call their actions; screen-pop panels for a contact',
       },

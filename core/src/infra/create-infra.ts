@@ -11,6 +11,7 @@ import { createBullmqScheduler } from './redis/bullmq-scheduler.js'
 import { createRedisBus } from './redis/redis-bus.js'
 import { createRedisCache } from './redis/redis-cache.js'
 import { createRedisLocks } from './redis/redis-locks.js'
+import { systemClock, type Clock } from './clock.js'
 import type { Infra } from './types.js'
 
 export interface InfraOptions {
@@ -18,12 +19,16 @@ export interface InfraOptions {
   logger: Pick<Logger, 'error' | 'warn'>
   /** when set, state is shared through Redis */
   redis?: { url: string; prefix: string }
+  /** the system clock unless a test moves time by hand */
+  clock?: Clock
 }
 
-export async function createInfra({ db, logger, redis }: InfraOptions): Promise<Infra> {
+export async function createInfra({ db, logger, redis, clock = systemClock }: InfraOptions): Promise<Infra> {
   const onBusError = (error: unknown, topic: string) => logger.error({ err: error, topic }, 'event handler failed')
   const onJobError = (error: unknown, job: { id: string; type: string; attempts: number }) =>
     logger.warn({ err: error, jobId: job.id, jobType: job.type, attempt: job.attempts }, 'scheduled job failed')
+
+  const onSchedulerFault = (error: unknown) => logger.error({ err: error }, 'scheduler: database error; retrying in 5 s')
 
   if (!redis) {
     return {
@@ -31,9 +36,8 @@ export async function createInfra({ db, logger, redis }: InfraOptions): Promise<
       bus: createMemoryBus(onBusError),
       locks: createMemoryLocks(),
       cache: createMemoryCache(),
-      scheduler: createDbScheduler(db, onJobError, (error) =>
-        logger.error({ err: error }, 'scheduler: database error; retrying in 5 s'),
-      ),
+      clock,
+      scheduler: createDbScheduler(db, onJobError, onSchedulerFault, clock),
       async redisStatus() {
         return null
       },
@@ -75,9 +79,14 @@ export async function createInfra({ db, logger, redis }: InfraOptions): Promise<
     )
   }
   const bus = createRedisBus(main, subscriber, redis.prefix, onBusError)
-  const scheduler = createBullmqScheduler(connect, redis.prefix, onJobError)
+  // BullMQ keeps Redis time; a manual clock (scenario tests) needs the database scheduler, which
+  // also claims each job with a conditional update and so is safe with several instances
+  const scheduler = clock.manual
+    ? createDbScheduler(db, onJobError, onSchedulerFault, clock)
+    : createBullmqScheduler(connect, redis.prefix, onJobError)
   return {
     kind: 'redis',
+    clock,
     bus,
     locks: createRedisLocks(main, redis.prefix),
     cache: createRedisCache(main, redis.prefix),

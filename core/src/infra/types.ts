@@ -1,4 +1,5 @@
 import { ErrorCode, userError } from '../errors/index.js'
+import type { Clock } from './clock.js'
 
 /**
  * State shared between Switchboard instances goes through these four small interfaces, each
@@ -100,6 +101,8 @@ export interface Infra {
   locks: LockManager
   cache: Cache
   scheduler: Scheduler
+  /** what time it is for time rules (SLA, callbacks, surveys); the scheduler runs jobs by it */
+  clock: Clock
   /** for /health: null when there is no Redis */
   redisStatus(): Promise<'ok' | 'down' | null>
   close(): Promise<void>

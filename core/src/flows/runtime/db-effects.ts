@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { businessHoursState, storedBusinessHours } from '../../calendar/index.js'
 import type { ContactsService } from '../../contacts/index.js'
 import type { EventBus, Scheduler } from '../../infra/index.js'
@@ -75,6 +76,7 @@ export function createDbEffects(deps: DbEffectsDeps, run: RunRecord): FlowEffect
           tier: tier ?? 'L1',
           conversationId,
           contactId: conversation?.contactId ?? null,
+          statusToken: randomBytes(24).toString('hex'),
         },
       })
       await bus.publish('ticket.created', { ticketId: ticket.id, conversationId, runId: run.id })

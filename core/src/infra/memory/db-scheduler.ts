@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Db, Prisma } from '../../storage/index.js'
+import { systemClock, type Clock } from '../clock.js'
 import type { JobHandler, JobRecord, JobStatus, Scheduler } from '../types.js'
 import { keyIsRunning, retryDelayMs } from '../types.js'
 
@@ -38,7 +39,9 @@ export function createDbScheduler(
   db: Db,
   onError: (error: unknown, job: JobRecord) => void,
   onFault: (error: unknown) => void = () => undefined,
+  clock: Clock = systemClock,
 ): Scheduler {
+  const now = () => clock.now().getTime()
   const handlers = new Map<string, JobHandler>()
   const running = new Set<Promise<void>>()
   let timer: NodeJS.Timeout | undefined
@@ -46,6 +49,8 @@ export function createDbScheduler(
   let ticking = false
   let tickAgain = false
   let lastPrune = 0
+  // a manual clock (tests) jumps: what is due now must run without waiting for the timer
+  let unsubscribeClock: (() => void) | undefined
 
   function wakeIn(ms: number) {
     if (timer) clearTimeout(timer)
@@ -67,7 +72,7 @@ export function createDbScheduler(
       const times = [next?.runAt, lease?.lockedUntil]
         .filter((t): t is Date => t instanceof Date)
         .map((t) => t.getTime())
-      wakeIn(times.length === 0 ? MAX_SLEEP_MS : Math.min(Math.max(0, Math.min(...times) - Date.now()), MAX_SLEEP_MS))
+      wakeIn(times.length === 0 ? MAX_SLEEP_MS : Math.min(Math.max(0, Math.min(...times) - now()), MAX_SLEEP_MS))
     } catch (error) {
       onFault(error)
       wakeIn(RETRY_AFTER_ERROR_MS)
@@ -85,20 +90,20 @@ export function createDbScheduler(
         tickAgain = false
         // take over jobs whose holder stopped renewing its lease (it crashed)
         await db.scheduledJob.updateMany({
-          where: { status: 'running', lockedUntil: { lt: new Date() } },
+          where: { status: 'running', lockedUntil: { lt: clock.now() } },
           data: { status: 'pending', lockedUntil: null },
         })
-        if (Date.now() - lastPrune > 3_600_000) {
-          lastPrune = Date.now()
+        if (now() - lastPrune > 3_600_000) {
+          lastPrune = now()
           await db.scheduledJob.deleteMany({
             where: {
               status: { in: ['done', 'cancelled'] },
-              finishedAt: { lt: new Date(Date.now() - KEEP_FINISHED_MS) },
+              finishedAt: { lt: new Date(now() - KEEP_FINISHED_MS) },
             },
           })
         }
         const due = await db.scheduledJob.findMany({
-          where: { status: 'pending', runAt: { lte: new Date() } },
+          where: { status: 'pending', runAt: { lte: clock.now() } },
           orderBy: { runAt: 'asc' },
           take: 50,
         })
@@ -106,7 +111,7 @@ export function createDbScheduler(
           if (!started) break
           const claimed = await db.scheduledJob.updateMany({
             where: { id: row.id, status: 'pending' },
-            data: { status: 'running', attempts: { increment: 1 }, lockedUntil: new Date(Date.now() + LEASE_MS) },
+            data: { status: 'running', attempts: { increment: 1 }, lockedUntil: new Date(now() + LEASE_MS) },
           })
           if (claimed.count !== 1) continue
           const job = toRecord({ ...row, status: 'running', attempts: row.attempts + 1 })
@@ -132,7 +137,7 @@ export function createDbScheduler(
       db.scheduledJob
         .updateMany({
           where: { id: job.id, status: 'running' },
-          data: { lockedUntil: new Date(Date.now() + LEASE_MS) },
+          data: { lockedUntil: new Date(now() + LEASE_MS) },
         })
         .catch(onFault)
     }, HEARTBEAT_MS)
@@ -151,7 +156,7 @@ export function createDbScheduler(
       await handler(job)
       await db.scheduledJob.updateMany({
         where: { id: job.id, status: 'running' },
-        data: { status: 'done', finishedAt: new Date(), lockedUntil: null, lastError: null },
+        data: { status: 'done', finishedAt: clock.now(), lockedUntil: null, lastError: null },
       })
     } catch (error) {
       onError(error, job)
@@ -162,11 +167,11 @@ export function createDbScheduler(
         data: retry
           ? {
               status: 'pending',
-              runAt: new Date(Date.now() + retryDelayMs(job.attempts)),
+              runAt: new Date(now() + retryDelayMs(job.attempts)),
               lastError: message,
               lockedUntil: null,
             }
-          : { status: 'failed', finishedAt: new Date(), lastError: message, lockedUntil: null },
+          : { status: 'failed', finishedAt: clock.now(), lastError: message, lockedUntil: null },
       })
       if (retry) await arm()
     }
@@ -177,7 +182,7 @@ export function createDbScheduler(
       handlers.set(type, handler)
     },
     async schedule({ type, runAt, payload = {}, key, maxAttempts = 5 }) {
-      const at = typeof runAt === 'number' ? new Date(Date.now() + runAt) : runAt
+      const at = typeof runAt === 'number' ? new Date(now() + runAt) : runAt
       const data = {
         type,
         payload: payload as Prisma.InputJsonValue,
@@ -199,7 +204,7 @@ export function createDbScheduler(
     async cancel(idOrKey) {
       const result = await db.scheduledJob.updateMany({
         where: { status: 'pending', OR: [{ id: idOrKey }, { key: idOrKey }] },
-        data: { status: 'cancelled', finishedAt: new Date() },
+        data: { status: 'cancelled', finishedAt: clock.now() },
       })
       await arm()
       return result.count > 0
@@ -215,10 +220,13 @@ export function createDbScheduler(
     async start() {
       // jobs interrupted by a crash are taken over once their lease expires (handlers are idempotent)
       started = true
+      unsubscribeClock ??= clock.onJump(() => void tick())
       await tick()
     },
     async stop() {
       started = false
+      unsubscribeClock?.()
+      unsubscribeClock = undefined
       if (timer) clearTimeout(timer)
       timer = undefined
       await Promise.allSettled([...running])
