@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js'
 import type { Db } from '../storage/index.js'
 import { createPlacementMemory } from './conversation-placement.js'
 import { relayAlerts } from './alert-subscription.js'
+import { relayNotifications } from './notification-subscription.js'
 import { createEventBridge } from './event-bridge.js'
 import { declareFlowEditors, type FlowEditorsPresence } from './flow-editors.js'
 import { createQueueMembership } from './queue-membership.js'
@@ -72,6 +73,7 @@ export const realtimePlugin: Plugin<RealtimeDeps> = {
     declareSubscriptions(server, { db, logger, sessions, access, placement, watchers })
     if (deps.flowEditors) declareFlowEditors(server, { db, bus, logger, sessions, presence: deps.flowEditors })
     relayAlerts(server, { bus, db, logger, sessions })
+    relayNotifications(server, { bus, db, logger, sessions })
     const bridge = createEventBridge({
       server,
       bus,
