@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js'
 import { databaseTarget, migrateDatabase, openDatabase, type Db } from '../../storage/index.js'
+import { createManualClock } from '../clock.js'
 import { createDbScheduler } from './db-scheduler.js'
 
 let testDb: TestDatabase | undefined
@@ -52,4 +53,41 @@ describe('database scheduler', () => {
     expect((await db.scheduledJob.findUniqueOrThrow({ where: { id: 'crashed' } })).status).toBe('done')
     expect((await db.scheduledJob.findUniqueOrThrow({ where: { id: 'alive' } })).status).toBe('running')
   })
+
+  it('runs jobs by a manual clock: nothing early, everything due once the clock jumps past it', async () => {
+    const db = await open()
+    const clock = createManualClock('2030-03-01T09:00:00Z')
+    const ran: Array<{ id: string; at: string }> = []
+    const scheduler = createDbScheduler(
+      db,
+      () => undefined,
+      () => undefined,
+      clock,
+    )
+    scheduler.define(
+      'work',
+      async (job) => void ran.push({ id: (job.payload as { id: string }).id, at: clock.now().toISOString() }),
+    )
+    await scheduler.start()
+    await scheduler.schedule({ type: 'work', runAt: new Date('2030-03-03T09:00:00Z'), payload: { id: 'sunday' } })
+    await scheduler.schedule({ type: 'work', runAt: 3_600_000, payload: { id: 'in-an-hour' } })
+    await new Promise((r) => setTimeout(r, 200))
+    expect(ran).toEqual([])
+
+    clock.advance(3_600_000)
+    await waitFor(() => ran.length === 1)
+    expect(ran).toEqual([{ id: 'in-an-hour', at: '2030-03-01T10:00:00.000Z' }])
+
+    clock.set('2030-03-04T00:00:00Z')
+    await waitFor(() => ran.length === 2)
+    expect(ran[1]!.id).toBe('sunday')
+    await scheduler.stop()
+    expect(await db.scheduledJob.count({ where: { status: 'done' } })).toBe(2)
+  })
 })
+
+async function waitFor(condition: () => boolean) {
+  const deadline = Date.now() + 3000
+  while (Date.now() < deadline && !condition()) await new Promise((r) => setTimeout(r, 20))
+  if (!condition()) throw new Error('timed out')
+}
