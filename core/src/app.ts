@@ -21,6 +21,7 @@ import { healthRoutes } from './http/health-routes.js'
 import { WEB_APPS, webAppRoutes } from './http/web-app-routes.js'
 import { registerMetrics } from './http/metrics.js'
 import { buildOpenApi } from './http/openapi.js'
+import { analyticsRoutes, createAnalyticsService, type AnalyticsService } from './analytics/index.js'
 import { createInfra, type Clock, type Infra } from './infra/index.js'
 import {
   createEditorPresence,
@@ -41,7 +42,7 @@ import { createNluService, nluRoutes, type NluService } from './nlu/index.js'
 import { createPiiCipher, type PiiCipher } from './pii/index.js'
 import { createQueuesService, queuesRoutes, type QueuesService } from './queues/index.js'
 import { createRoutingService, routingRoutes, type RoutingService } from './routing/index.js'
-import { createStatsService, statsRoutes, type StatsService } from './stats/index.js'
+import { createStatsService, serverTimeZone, statsRoutes, type StatsService } from './stats/index.js'
 import { registerRealtime } from './realtime/index.js'
 import {
   createPluginSandboxFactory,
@@ -77,6 +78,7 @@ export interface Services {
   routing: RoutingService
   queues: QueuesService
   stats: StatsService
+  analytics: AnalyticsService
   webhooks: WebhooksService
   // [services:tickets]
   // [services:sla]
@@ -242,6 +244,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     conversations,
     routing,
     queues: createQueuesService({ db, bus: infra.bus, audit }),
+    analytics: createAnalyticsService({ db, clock: infra.clock, timeZone: serverTimeZone() }),
     stats: createStatsService({ db, infra, audit, logger, waitEstimates: () => routing.waiting() }),
     webhooks: createWebhooksService({ db, infra, audit, pii, logger, settings: config.webhooks }),
     // [services-init:tickets]
@@ -309,6 +312,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     ...routingRoutes(routing),
     ...queuesRoutes(services.queues),
     ...statsRoutes(services.stats),
+    ...analyticsRoutes(services.analytics),
     ...businessHoursRoutes(),
     ...pluginsRoutes(plugins, contacts),
     ...pluginWebhookRoutes(plugins),

@@ -42,6 +42,9 @@ const expected: Record<string, RouteMeta['access']> = {
   'GET /api/v1/canned-responses/{id}': 'agent',
   'PATCH /api/v1/canned-responses/{id}': 'agent',
   'DELETE /api/v1/canned-responses/{id}': 'agent',
+  'GET /api/v1/analytics/metrics': 'supervisor',
+  'GET /api/v1/analytics/top-issues': 'supervisor',
+  'GET /api/v1/analytics/forecast': 'supervisor',
   // [routes:tickets]
   // [routes:sla]
   // [routes:callbacks-surveys-recurring]

@@ -68,6 +68,7 @@ describe.skipIf(!chromiumInstalled)('API reference in Chromium', () => {
       'routing',
       'queues',
       'calendar',
+      'analytics',
       'stats',
       'flows',
       'runs',

@@ -125,6 +125,10 @@ export function buildOpenApi(server: Server, info: { version: string }) {
         description: 'Queues: settings, business hours, team, members; the waiting line, open or closed',
       },
       { name: 'calendar', description: 'Business hours: check a weekly schedule, holidays and special dates' },
+      {
+        name: 'analytics',
+        description: 'Metrics by interval (CSV too), top issues of the week, forecasts and staffing',
+      },
       { name: 'stats', description: 'The supervisor dashboard: live queues, today’s figures, threshold alerts' },
       {
         name: 'flows',

@@ -136,9 +136,3 @@ function byCountThenName<K extends string>(key: K) {
   return (a: Record<K, string> & { count: number }, b: Record<K, string> & { count: number }) =>
     b.count - a.count || a[key].localeCompare(b[key])
 }
-
-/** The stars of a conversation's rating attribute (the web chat's end-of-chat rating), if valid. */
-export function ratingOf(attributes: unknown): number | null {
-  const rating = (attributes as { rating?: unknown } | null)?.rating
-  return typeof rating === 'number' && Number.isFinite(rating) && rating >= 1 && rating <= 5 ? rating : null
-}

@@ -1,10 +1,10 @@
 import type { Db, Prisma } from '../storage/index.js'
 import { dayWindow } from './day-window.js'
-import { ratingOf, summarizeDay, type DayConversation, type TodayStats } from './summarize-day.js'
+import { firstAgentReplies, ratingOf } from '../analytics/index.js'
+import { summarizeDay, type DayConversation, type TodayStats } from './summarize-day.js'
 
 /** The most conversations of one day read for the figures; beyond it they are marked truncated. */
 export const DAY_LIMIT = 50_000
-const CHUNK = 500
 
 /**
  * Today's figures in `timeZone`: the conversations opened since local midnight (read in one
@@ -50,22 +50,4 @@ export async function readTodayStats(
     firstAgentReplyAt: firstReplies.get(r.id) ?? null,
   }))
   return summarizeDay(window, conversations, truncated)
-}
-
-/** When an agent first replied in each conversation (outbound messages with an author). */
-async function firstAgentReplies(db: Db, conversationIds: string[]): Promise<Map<string, Date>> {
-  const out = new Map<string, Date>()
-  for (let i = 0; i < conversationIds.length; i += CHUNK) {
-    const groups = await db.message.groupBy({
-      by: ['conversationId'],
-      where: {
-        conversationId: { in: conversationIds.slice(i, i + CHUNK) },
-        direction: 'outbound',
-        authorUserId: { not: null },
-      },
-      _min: { createdAt: true },
-    })
-    for (const g of groups) if (g._min.createdAt) out.set(g.conversationId, g._min.createdAt)
-  }
-  return out
 }
