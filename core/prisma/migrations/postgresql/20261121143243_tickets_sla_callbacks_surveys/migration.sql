@@ -9,7 +9,7 @@ ADD COLUMN     "source" TEXT NOT NULL DEFAULT 'agent',
 ADD COLUMN     "statusToken" TEXT NOT NULL DEFAULT md5(random()::text || clock_timestamp()::text),
 ADD COLUMN     "version" INTEGER NOT NULL DEFAULT 0;
 
--- existing tickets got a random status-link token above; new ones get theirs from the application
+-- existing tickets got a random status-link token above, new ones get theirs from the application
 ALTER TABLE "Ticket" ALTER COLUMN "statusToken" DROP DEFAULT;
 
 -- CreateTable
