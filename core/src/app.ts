@@ -4,6 +4,7 @@ import HapiPino from 'hapi-pino'
 import { createAiServices, type AiServices } from './ai/index.js'
 import { businessHoursRoutes } from './calendar/index.js'
 import { auditRoutes, createAuditLog, type AuditLog } from './audit/index.js'
+import { callbacksRoutes, createCallbacksService, type CallbacksService } from './callbacks/index.js'
 import { cannedRoutes, createCannedService, type CannedService } from './canned/index.js'
 import { authPlugin, authRoutes, createAuthService, type AuthService } from './auth/index.js'
 import { loadSecrets, type Config } from './config/index.js'
@@ -40,9 +41,17 @@ import { createKbService, kbRoutes, type KbService } from './kb/index.js'
 import { createLogger, type Logger } from './logger.js'
 import { createNluService, nluRoutes, type NluService } from './nlu/index.js'
 import { createPiiCipher, type PiiCipher } from './pii/index.js'
+import { createQaService, qaRoutes, type QaService } from './qa/index.js'
 import { createQueuesService, queuesRoutes, type QueuesService } from './queues/index.js'
+import { createRecurringIssuesService, recurringIssuesRoutes, type RecurringIssuesService } from './recurring/index.js'
 import { createRoutingService, routingRoutes, type RoutingService } from './routing/index.js'
-import { createStatsService, serverTimeZone, statsRoutes, type StatsService } from './stats/index.js'
+import {
+  createStatsService,
+  registerContactCentreGauges,
+  serverTimeZone,
+  statsRoutes,
+  type StatsService,
+} from './stats/index.js'
 import { registerRealtime } from './realtime/index.js'
 import {
   createPluginSandboxFactory,
@@ -54,10 +63,14 @@ import {
 import { pluginSockets } from './plugins/sockets/index.js'
 import { databaseTarget, migrateDatabase, openDatabase, type DatabaseTarget, type Db } from './storage/index.js'
 import { createSuggestionsService, suggestionsRoutes } from './suggestions/index.js'
+import { createSurveysService, surveysRoutes, type SurveysService } from './surveys/index.js'
 import { createTeamsService, teamsRoutes, type TeamsService } from './teams/index.js'
+import { createTicketsService, ticketsRoutes, type TicketsService } from './tickets/index.js'
+import { createSlaService, slaRoutes, type SlaService } from './sla/index.js'
 import { createUsersService, usersRoutes, type UsersService } from './users/index.js'
 import { createWebhooksService, webhooksRoutes, type WebhooksService } from './webhooks/index.js'
 import { version } from './version.js'
+import { deriveVoiceSecret, startVoiceEdge, type VoiceEdge } from './voice/index.js'
 
 export interface Services {
   audit: AuditLog
@@ -81,8 +94,15 @@ export interface Services {
   analytics: AnalyticsService
   webhooks: WebhooksService
   // [services:tickets]
+  tickets: TicketsService
   // [services:sla]
+  sla: SlaService
   // [services:callbacks-surveys-recurring]
+  surveys: SurveysService
+  recurringIssues: RecurringIssuesService
+  callbacks: CallbacksService
+  // [services:qa]
+  qa: QaService
 }
 
 export interface App {
@@ -182,6 +202,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     classify: classifyIntent,
     searchKb: searchKnowledgeBase,
     pluginAction: (ref, input) => plugins.callAction(ref, input),
+    callbacks: () => callbacks,
+    surveys: () => surveys,
+    tickets: () => tickets,
     onOutputs: async (run, outputs) => {
       await conversations
         .deliverFlowOutputs(run.conversationId!, outputs)
@@ -223,8 +246,45 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const routing = createRoutingService({ db, infra, audit, logger })
   // ── tickets, SLA and escalation, callbacks, surveys, recurring issues (issue 8) ──
   // [wiring:tickets]
+  const tickets = createTicketsService({
+    db,
+    bus: infra.bus,
+    audit,
+    clock: infra.clock,
+    dataDir: config.data.dir,
+    pii,
+    logger,
+    conversations,
+    publicUrl: config.server.publicUrl,
+    caseInsensitiveSearch: target.provider === 'postgresql',
+  })
   // [wiring:sla]
+  const sla = createSlaService({ db, infra, audit, logger, tickets, conversations })
   // [wiring:callbacks-surveys-recurring]
+  const surveys = createSurveysService({ db, infra, audit, logger, conversations, tickets })
+  const recurringIssues = createRecurringIssuesService({ db, infra, audit, logger, kb, contacts, tickets })
+  const callbacks = createCallbacksService({
+    db,
+    infra,
+    audit,
+    logger,
+    pii,
+    phoneRegion: config.pii.defaultRegion,
+    conversations,
+    ticketEvent: (ticketId, event) => tickets.addEvent(ticketId, event),
+  })
+  // [wiring:qa]
+  // quality inspection: the resolution rubric asks the LLM plugin when the admin chose one
+  const qa = createQaService({
+    db,
+    infra,
+    audit,
+    logger,
+    llm: {
+      available: () => ai.llmAvailable(),
+      complete: async (input) => (await plugins.callAction('llm.complete', input)) as { text: string },
+    },
+  })
 
   const services: Services = {
     audit,
@@ -248,8 +308,15 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     stats: createStatsService({ db, infra, audit, logger, waitEstimates: () => routing.waiting() }),
     webhooks: createWebhooksService({ db, infra, audit, pii, logger, settings: config.webhooks }),
     // [services-init:tickets]
+    tickets,
     // [services-init:sla]
+    sla,
     // [services-init:callbacks-surveys-recurring]
+    surveys,
+    recurringIssues,
+    callbacks,
+    // [services-init:qa]
+    qa,
   }
 
   const server = Hapi.server({
@@ -291,7 +358,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const flowEditors = createEditorPresence({ bus: infra.bus })
   await registerRealtime(server, { auth, db, bus: infra.bus, logger, cookieSecret: secrets.cookieSecret, flowEditors })
   registerErrorResponses(server, logger)
-  registerMetrics(server)
+  // Prometheus: HTTP and process metrics, and the contact centre's queues, agents, alerts and SLA clocks
+  registerContactCentreGauges(registerMetrics(server), { db, clock: infra.clock, alerts: services.stats.alerts })
   // the WebSocket transport channel plugins are granted (web chat), its uploads and the widget
   await server.register({
     plugin: pluginSockets,
@@ -322,8 +390,15 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     ...cannedRoutes(canned),
     ...suggestionsRoutes(suggestions),
     // [routes:tickets]
+    ...ticketsRoutes(tickets),
     // [routes:sla]
+    ...slaRoutes(sla),
     // [routes:callbacks-surveys-recurring]
+    ...surveysRoutes(surveys),
+    ...recurringIssuesRoutes(recurringIssues),
+    ...callbacksRoutes(callbacks),
+    // [routes:qa]
+    ...qaRoutes(qa),
   ])
   // threshold alerts are evaluated while the server listens (also where only the server is started)
   server.ext('onPreStart', () => services.stats.start())
@@ -335,6 +410,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   server.route({ method: 'GET', path: '/', options: { auth: false }, handler: (_r, h) => h.redirect('/console') })
 
   let stopped = false
+  // Kamailio and rtpengine, when voice is on (started with the server, stopped with it)
+  let voiceEdge: VoiceEdge | undefined
   return {
     config,
     logger,
@@ -351,6 +428,16 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       await services.flowTriggers.start()
       await services.routing.start()
       // [start:issue8]
+      // [start:voice]
+      if (config.voice.enabled)
+        voiceEdge = await startVoiceEdge({
+          settings: config.voice,
+          dataDir: config.data.dir,
+          secret: deriveVoiceSecret(secrets.cookieSecret),
+          logger,
+        })
+      await services.sla.start()
+      await services.callbacks.start()
       await server.start()
       logger.info({ url: server.info.uri, database: target.provider, infra: infra.kind }, 'switchboard is listening')
     },
@@ -358,6 +445,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       if (stopped) return
       stopped = true
       await server.stop({ timeout: config.server.shutdownTimeout })
+      await voiceEdge?.stop()
       await services.conversations.drain()
       await services.routing.stop()
       await services.flowTriggers.stop()

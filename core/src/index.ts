@@ -41,3 +41,5 @@ export type { FlowProblem, FlowTestReport, FlowDocument, FlowFile } from './flow
 export { flowFileSchema } from './flows/index.js'
 export { createPluginSandbox, readPluginFolder, sandboxEngineInfo } from './plugins/index.js'
 export type { PluginsService, PluginStatus, PluginPackage } from './plugins/index.js'
+export { checkVoiceEdge, createSipCredentials, deriveVoiceSecret, startVoiceEdge } from './voice/index.js'
+export type { VoiceCheck, VoiceEdge, SipCredentials } from './voice/index.js'

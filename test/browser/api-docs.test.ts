@@ -80,6 +80,7 @@ describe.skipIf(!chromiumInstalled)('API reference in Chromium', () => {
       'callbacks',
       'surveys',
       'recurring issues',
+      'quality',
       'plugins',
       'jobs',
       'webhooks',

@@ -32,7 +32,7 @@ export interface ScenarioApp {
  * A full Switchboard app for time scenarios (SLA across weekends, callbacks the next morning,
  * surveys three days later): a manual clock that only moves when the test says, jobs run by that
  * clock through the durable scheduler, and restart() between steps to prove state is not held
- * in memory. Not listening: tests call app.server.inject().
+ * in memory. It listens on a free 127.0.0.1 port; tests mostly call app.server.inject().
  */
 export async function createScenarioApp(start: string | Date, env: Record<string, string> = {}): Promise<ScenarioApp> {
   const clock = createManualClock(start)
@@ -42,6 +42,8 @@ export async function createScenarioApp(start: string | Date, env: Record<string
       SWITCHBOARD_DATA_DIR: db.dataDir,
       DATABASE_URL: db.url,
       LOG_LEVEL: 'silent',
+      PORT: '0',
+      HOST: '127.0.0.1',
       SWITCHBOARD_PASSWORD_COST: '10',
       ...(appUsesRedis && testRedisUrl
         ? { REDIS_URL: testRedisUrl, SWITCHBOARD_REDIS_PREFIX: `sbtest:${randomBytes(4).toString('hex')}:` }
@@ -51,9 +53,10 @@ export async function createScenarioApp(start: string | Date, env: Record<string
   })
   createSecretsFile(config)
   const boot = async () => {
+    // the whole server as `switchboard start` runs it (plugins, scheduler, routing, the issue-8
+    // services' start hooks), listening on a free loopback port
     const app = await createApp(config, { clock })
-    await app.infra.scheduler.start()
-    await app.services.routing.start()
+    await app.start()
     return app
   }
   let app = await boot()

@@ -10,6 +10,7 @@ import {
   readMigrations,
   redactUrl,
   sandboxEngineInfo,
+  checkVoiceEdge,
   type Config,
 } from '@switchboard/core'
 
@@ -28,7 +29,7 @@ export function registerDoctor(program: Command): void {
   program
     .command('doctor')
     .description(
-      'Check this machine and configuration: Node version, config, data directory, secrets, database, Redis, plugin sandbox, port',
+      'Check this machine and configuration: Node version, config, data directory, secrets, database, Redis, plugin sandbox, port, voice edge (Kamailio, rtpengine)',
     )
     .action(async () => {
       const checks: Check[] = []
@@ -82,6 +83,9 @@ export function registerDoctor(program: Command): void {
       else add({ name: 'Redis', ok: true, detail: 'not configured: shared state is in-process (one instance)' })
       add(checkPluginSandbox(config.plugins.enabled))
       add(await checkPort(config.server.host, config.server.port))
+      // voice: the programs, `kamailio -c` on the generated configuration, the ports (answered or free)
+      for (const check of await checkVoiceEdge(config.voice, config.data.dir))
+        add({ ...check, name: check.name === 'voice' ? 'voice' : `voice: ${check.name}` })
       finish(checks)
     })
 }

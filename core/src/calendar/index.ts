@@ -11,3 +11,4 @@ export {
 } from './business-hours.js'
 export { businessHoursState, isOpen, DEFAULT_HORIZON_DAYS, type BusinessHoursState } from './business-hours-state.js'
 export { businessHoursRoutes } from './business-hours-routes.js'
+export { addBusinessTime, businessTimeBetween, subtractBusinessTime } from './business-time.js'

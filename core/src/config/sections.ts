@@ -1,4 +1,5 @@
 import { parse, parseDuration, setting } from './setting.js'
+import { voiceSettings } from './voice-settings.js'
 
 /** The HTTP server. */
 export const serverSettings = {
@@ -264,4 +265,5 @@ export const sections = {
   ai: aiSettings,
   webhooks: webhooksSettings,
   setup: setupSettings,
+  voice: voiceSettings,
 }

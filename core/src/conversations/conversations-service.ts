@@ -25,6 +25,17 @@ export type ChannelSender = (input: {
   media?: { url: string; mimeType?: string }
 }) => Promise<{ channelMessageId: string | null }>
 
+/**
+ * Sees a customer's text message before the bot or an agent does and may claim it for one of the
+ * contact's conversations (a survey's answer goes to the resolved conversation it is about, which
+ * stays resolved). `handle` runs once the message is stored, never for a duplicate.
+ */
+export type InboundInterceptor = (inbound: {
+  contactId: string
+  channel: string
+  text: string
+}) => Promise<{ conversationId: string; handle(messageId: string): Promise<void> } | null>
+
 type ConversationRow = NonNullable<Awaited<ReturnType<Db['conversation']['findUnique']>>>
 type MessageRow = NonNullable<Awaited<ReturnType<Db['message']['findUnique']>>>
 
@@ -65,6 +76,7 @@ export function createConversationsService(deps: {
   /** bot turns started for inbound messages and not finished yet (drained on shutdown) */
   const botWork = new Set<Promise<unknown>>()
   const botTakeoverMs = deps.botTakeoverMs ?? 120_000
+  const interceptors: InboundInterceptor[] = []
 
   async function publish(topic: string, conversation: ConversationRow, extra: Record<string, unknown> = {}) {
     await infra.bus.publish(topic, {
@@ -237,6 +249,18 @@ export function createConversationsService(deps: {
     return users
   }
 
+  /** The first interceptor that claims an inbound message; a failing one is logged and passed over. */
+  async function claimInbound(contactId: string, channel: string, text: string) {
+    for (const intercept of interceptors) {
+      const claim = await intercept({ contactId, channel, text }).catch((error: unknown) => {
+        logger.error({ err: error, contactId }, 'an inbound interceptor failed; the message goes on as usual')
+        return null
+      })
+      if (claim) return claim
+    }
+    return null
+  }
+
   /** The conversation, if this viewer may see it (403 otherwise). */
   async function visible(viewer: Viewer, id: string): Promise<ConversationRow> {
     const row = await get(id)
@@ -247,6 +271,11 @@ export function createConversationsService(deps: {
   return {
     get,
     visible,
+
+    /** Registers an interceptor of inbound text messages (at wiring; see InboundInterceptor). */
+    interceptInbound(interceptor: InboundInterceptor): void {
+      interceptors.push(interceptor)
+    },
 
     /** Waits for the bot turns still running (graceful shutdown, tests). */
     async drain(): Promise<void> {
@@ -270,12 +299,16 @@ export function createConversationsService(deps: {
         message.from.name,
         message.from.language,
       )
-      const { conversation, created } = await openConversation({
-        contactId: contact.id,
-        channel: input.channel,
-        channelPlugin: input.channelPlugin,
-        identityId,
-      })
+      const claim =
+        message.kind === 'text' && message.text ? await claimInbound(contact.id, input.channel, message.text) : null
+      const { conversation, created } = claim
+        ? { conversation: await get(claim.conversationId), created: false }
+        : await openConversation({
+            contactId: contact.id,
+            channel: input.channel,
+            channelPlugin: input.channelPlugin,
+            identityId,
+          })
       const text = message.text ?? (message.event ? `[${message.event}]` : `[${message.kind}]`)
       const appended = await append(conversation.id, {
         channel: input.channel,
@@ -292,7 +325,8 @@ export function createConversationsService(deps: {
         seq: appended.message.seq,
         direction: 'inbound',
       })
-      if (appended.conversation.status === 'bot' || created) {
+      if (claim) await claim.handle(appended.message.id)
+      else if (appended.conversation.status === 'bot' || created) {
         // the message is stored: the channel may acknowledge now; the bot answers right after
         await answerLater(appended.conversation, appended.message, created)
       }

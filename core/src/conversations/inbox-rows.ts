@@ -1,4 +1,5 @@
 import type { PiiCipher } from '../pii/index.js'
+import { conversationSlaBadges, type SlaState } from '../sla/index.js'
 import type { Db } from '../storage/index.js'
 import { encodeCursor } from './inbox-query.js'
 
@@ -14,14 +15,16 @@ export interface InboxRowExtras {
   unread: number
   /** since when the customer waits for an answer (their unanswered message, or being queued); null: nobody waits */
   waitingSince: Date | null
+  /** the SLA badge: the worst of its SLA clocks and the earliest due time; null when no SLA policy applies */
+  sla: { state: SlaState; dueAt: Date | null } | null
   /** pass as `cursor` to get the rows after this one */
   cursor: string
 }
 
 /**
- * Adds to a page of conversations what each inbox row needs, in four queries whatever the page
- * size: the contacts (names decrypted), the last messages, the viewer's read marks and the unread
- * counts.
+ * Adds to a page of conversations what each inbox row needs, in five queries whatever the page
+ * size: the contacts (names decrypted), the last messages, the viewer's read marks, the unread
+ * counts and the SLA clocks.
  */
 export async function inboxRows(
   db: Db,
@@ -32,7 +35,7 @@ export async function inboxRows(
 ): Promise<Array<ConversationRow & InboxRowExtras>> {
   if (page.length === 0) return []
   const ids = page.map((c) => c.id)
-  const [contacts, lastMessages, reads] = await Promise.all([
+  const [contacts, lastMessages, reads, slaBadges] = await Promise.all([
     db.contact.findMany({
       where: { id: { in: [...new Set(page.map((c) => c.contactId))] } },
       select: {
@@ -47,6 +50,7 @@ export async function inboxRows(
       select: { conversationId: true, body: true, direction: true, kind: true, payload: true, createdAt: true },
     }),
     viewerId ? db.conversationRead.findMany({ where: { userId: viewerId, conversationId: { in: ids } } }) : [],
+    conversationSlaBadges(db, ids),
   ])
   const readSeq = new Map(reads.map((r) => [r.conversationId, r.lastReadSeq]))
   const unread = await db.message.groupBy({
@@ -85,6 +89,7 @@ export async function inboxRows(
         : null,
       unread: unreadOf.get(c.id) ?? 0,
       waitingSince: customerWaits ? last.createdAt : c.status === 'queued' ? c.queuedAt : null,
+      sla: slaBadges.get(c.id) ?? null,
       cursor: encodeCursor(c),
     }
   })

@@ -1,5 +1,5 @@
 export { createConversationsService } from './conversations-service.js'
-export type { ChannelSender, ConversationsService } from './conversations-service.js'
+export type { ChannelSender, ConversationsService, InboundInterceptor } from './conversations-service.js'
 export { conversationsRoutes } from './conversations-routes.js'
 export { createAgentUploads } from './agent-uploads.js'
 export type { AgentUploads } from './agent-uploads.js'

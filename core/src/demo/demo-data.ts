@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { parseKbEntriesFile } from '../kb/index.js'
 import { readPluginFolder } from '../plugins/index.js'
 import { parseIntentExamplesFile } from '../nlu/index.js'
+import { loadDefaultQaRules } from '../qa/index.js'
 import type { App } from '../app.js'
 import type { Actor } from '../audit/index.js'
 
@@ -131,7 +132,7 @@ export async function loadDemoData(app: App, actor: Actor): Promise<DemoSummary>
     language: 'en',
     identities: [{ channel: 'email', address: 'tom.baker@example.com', verified: true }],
   })
-  await services.contacts.create({
+  const mrChen = await services.contacts.create({
     name: '陈先生 Mr. Chen',
     phone: '139 1234 5678',
     language: 'zh-CN',
@@ -188,17 +189,15 @@ export async function loadDemoData(app: App, actor: Actor): Promise<DemoSummary>
       },
     ],
   })
-  await db.ticket.create({
-    data: {
-      subject: '口红漏液 — 换货 (order 12345)',
-      priority: 'high',
-      category: 'after-sales.defect',
-      contactId: msLi.id,
-      conversationId: conversation.id,
-      assigneeId: lina!.id,
-      teamId: aftersales.id,
-      statusToken: randomBytes(24).toString('hex'),
-    },
+  await loadDemoTickets(app, {
+    conversationId: conversation.id,
+    msLi: msLi.id,
+    mrChen: mrChen.id,
+    presales: presales.id,
+    aftersales: aftersales.id,
+    lina: { userId: lina!.id, email: lina!.email },
+    zhangwei: { userId: zhangwei!.id, email: zhangwei!.email },
+    emma: { userId: emma!.id, email: emma!.email },
   })
 
   await db.flow.create({
@@ -274,9 +273,85 @@ export async function loadDemoData(app: App, actor: Actor): Promise<DemoSummary>
 
   await loadExampleBrain(app, actor)
   await loadCannedResponses(app, actor)
+  await loadDefaultQaRules(app.services.qa, actor)
   await loadBundledPlugins(app, actor)
   await loadExampleFlows(app, actor)
   return { password, users: people.map((p) => ({ email: p.email, role: p.role })) }
+}
+
+/**
+ * Tickets through the tickets module, each with its history: the leaking lipstick from the demo
+ * conversation, a refund escalated from L1 to L2 (billing), a pre-sales question waiting on the
+ * customer, and a resolved invoice request.
+ */
+async function loadDemoTickets(
+  app: App,
+  ids: {
+    conversationId: string
+    msLi: string
+    mrChen: string
+    presales: string
+    aftersales: string
+    lina: Actor
+    zhangwei: Actor
+    emma: Actor
+  },
+) {
+  const { tickets } = app.services
+  await tickets.create(ids.lina, {
+    subject: '口红漏液 — 换货 (order 12345)',
+    description: '客户反映上周收到的口红漏液，要求换货。',
+    priority: 'high',
+    category: 'after-sales.defect',
+    conversationId: ids.conversationId,
+    assigneeId: ids.lina.userId,
+    teamId: ids.aftersales,
+  })
+
+  const refund = await tickets.create(ids.lina, {
+    subject: '退款未到账（订单 2026110588）',
+    description: '陈先生 11 月 5 日申请退货退款，仓库已签收退货，客户称 7 个工作日后仍未收到退款。',
+    priority: 'normal',
+    category: 'billing.refund',
+    contactId: ids.mrChen,
+    assigneeId: ids.lina.userId,
+    teamId: ids.aftersales,
+    source: 'email',
+  })
+  await tickets.addNote(ids.lina, refund.id, {
+    body: '已核对：退货 11 月 8 日入库，系统显示退款已发起，但支付渠道无到账记录。',
+  })
+  await tickets.escalate(ids.lina, refund.id, {
+    tier: 'L2',
+    assigneeId: ids.emma.userId,
+    priority: 'high',
+    reason: '退款超过 7 个工作日未到账，需要二线（财务）核对支付渠道流水。',
+  })
+  await tickets.addNote(ids.emma, refund.id, {
+    body: '已联系支付渠道，退款卡在银行清算，预计 2 个工作日内到账，已电话告知客户。',
+  })
+
+  const engraving = await tickets.create(ids.zhangwei, {
+    subject: '咨询口红礼盒能否刻字',
+    description: '客户想为女朋友生日定制刻字礼盒，询问字数限制和发货时间。',
+    priority: 'low',
+    category: 'pre-sales.product',
+    contactId: ids.msLi,
+    assigneeId: ids.zhangwei.userId,
+    teamId: ids.presales,
+  })
+  await tickets.update(ids.zhangwei, engraving.id, { status: 'pending' })
+
+  const invoice = await tickets.create(ids.emma, {
+    subject: '发票抬头开错，需要重开',
+    priority: 'normal',
+    category: 'billing.invoice',
+    contactId: ids.mrChen,
+    assigneeId: ids.emma.userId,
+    teamId: ids.aftersales,
+  })
+  await tickets.addNote(ids.emma, invoice.id, { body: '已作废原发票并按新抬头重开，电子发票已发送到客户邮箱。' })
+  await tickets.update(ids.emma, invoice.id, { status: 'resolved' })
 }
 
 /** A few shared canned responses in both languages ("/refund", "/leak"…), with variables. */

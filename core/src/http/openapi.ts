@@ -149,6 +149,7 @@ export function buildOpenApi(server: Server, info: { version: string }) {
       { name: 'callbacks', description: 'Promised calls back: windows, retries, assignment when due, outcomes' },
       { name: 'surveys', description: 'Follow-up CSAT/NPS surveys and their answers' },
       { name: 'recurring issues', description: 'The same contact with the same problem again: alerts and proposed knowledge-base updates' },
+      { name: 'quality', description: 'Automatic quality inspection: QA rules, results per conversation, reviews, agent and team scorecards' },
       {
         name: 'plugins',
         description: 'Install, configure and watch plugins; call their actions; screen-pop panels for a contact',

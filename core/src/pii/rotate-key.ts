@@ -53,6 +53,19 @@ const tables: EncryptedTable[] = [
     update: (tx, id, data) => tx.contactIdentity.update({ where: { id }, data }),
   },
   {
+    table: 'Callback',
+    fields: { phoneEnc: 'contact.phone' },
+    count: (db) => db.callback.count(),
+    page: (db, afterId, size) =>
+      db.callback.findMany({
+        where: afterId ? { id: { gt: afterId } } : {},
+        orderBy: { id: 'asc' },
+        take: size,
+        select: { id: true, phoneEnc: true },
+      }),
+    update: (tx, id, data) => tx.callback.update({ where: { id }, data }),
+  },
+  {
     table: 'Plugin',
     fields: { secretsEnc: 'plugin.secrets' },
     count: (db) => db.plugin.count(),

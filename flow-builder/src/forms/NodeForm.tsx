@@ -8,6 +8,7 @@ import { expressionSuggestions } from '../graph/expressions'
 import { categoryStyle, type NodeTypeInfo } from '../graph/node-types'
 import { detailOf, type FlowProblem } from '../graph/problems'
 import { formFields, formTemplates, formWidgets, type NodeFormContext } from './form-parts'
+import { localizeSchema } from './schema-labels'
 import { buildUiSchema, pruneConfig, toErrorSchema } from './ui-schema'
 
 interface Props {
@@ -26,7 +27,9 @@ interface Props {
 export const NodeForm = memo(function NodeForm(props: Props) {
   const { node, info, readOnly } = props
   const { t, locale } = useI18n()
-  const uiSchema = useMemo(() => (info ? buildUiSchema(info) : {}), [info])
+  // the fields' labels, help and choices in the form's language
+  const schema = useMemo(() => (info ? localizeSchema(info.configSchema, locale) : {}), [info, locale])
+  const uiSchema = useMemo(() => (info ? buildUiSchema(info, schema) : {}), [info, schema])
   // what the node's expressions can use: the variables set upstream (a cheap walk of the graph)
   const suggestions = useMemo(() => expressionSuggestions(props.document, node.id), [props.document, node.id])
   const formContext: NodeFormContext = useMemo(() => ({ suggestions, t, locale }), [suggestions, t, locale])
@@ -77,7 +80,7 @@ export const NodeForm = memo(function NodeForm(props: Props) {
       )}
       <Form
         key={node.id}
-        schema={info.configSchema}
+        schema={schema}
         uiSchema={uiSchema}
         formData={node.config}
         validator={validator}

@@ -17,6 +17,10 @@ export interface NodeFormContext {
 }
 
 type Kind = 'expression' | 'template' | null
+
+/** A field's help text, between its label and its input (where rjsf puts a description). */
+const Help = ({ text }: { text: string | undefined }) =>
+  text ? <div className="sb-help sb-field-help">{text}</div> : null
 const kindOf = (options: Record<string, unknown> | undefined): Kind => (options?.expression as Kind | undefined) ?? null
 
 function ExpressionWidget(props: WidgetProps) {
@@ -67,6 +71,7 @@ function LocalizedTextField(props: FieldProps) {
           {ctx.t('designer.form.bilingual')}
         </label>
       </div>
+      <Help text={props.schema.description} />
       {both ? (
         (['zh-CN', 'en'] as const).map((lang) => (
           <div key={lang} className="sb-lang-row">
@@ -117,6 +122,7 @@ function ScalarTextField(props: FieldProps) {
         {props.schema.title ?? props.name}
         {props.required && <span className="sb-required">*</span>}
       </label>
+      <Help text={props.schema.description} />
       {kind ? (
         <ExpressionInput
           id={id}
@@ -136,7 +142,6 @@ function ScalarTextField(props: FieldProps) {
           onChange={(e) => set(e.target.value)}
         />
       )}
-      {props.schema.description && <div className="sb-help">{props.schema.description}</div>}
       {props.errorSchema?.__errors?.map((e) => (
         <div key={e} className="sb-field-error">
           {e}
@@ -157,10 +162,8 @@ function KeyValueField(props: FieldProps) {
   const readOnly = props.disabled || props.readonly
   return (
     <div className="sb-field">
-      <label className="sb-label">
-        {props.schema.title ?? props.name}
-        {props.schema.description && <span className="sb-label-hint"> · {props.schema.description}</span>}
-      </label>
+      <label className="sb-label">{props.schema.title ?? props.name}</label>
+      <Help text={props.schema.description} />
       {entries.map(([key, value], i) => (
         <div key={i} className="sb-kv-row">
           <input

@@ -19,9 +19,11 @@ const isStringMap = (s: Schema) =>
 /**
  * The form's uiSchema from a node type: localized texts get the two-language field, number-or-
  * text unions one text box, string maps key/value rows, and the expression fields the
- * autocompleting widget. Paths use `*` for array items, as the node type's expressionFields do.
+ * autocompleting widget; enums show their choices' names (`x-enumNames`). Paths use `*` for
+ * array items, as the node type's expressionFields do. `schema` is the config schema as the form
+ * shows it (localized); the node type's by default.
  */
-export function buildUiSchema(info: NodeTypeInfo): UiSchema {
+export function buildUiSchema(info: NodeTypeInfo, schema: Schema = info.configSchema): UiSchema {
   const walk = (schema: Schema, path: string[]): UiSchema => {
     const kind = path.length ? expressionKindAt(info.expressionFields, path.join('.')) : null
     const ui: UiSchema = {}
@@ -41,13 +43,15 @@ export function buildUiSchema(info: NodeTypeInfo): UiSchema {
     if (kind && schema.type === 'string') return { 'ui:widget': 'expression', 'ui:options': { expression: kind } }
     if (schema.type === 'string' && typeof schema.maxLength === 'number' && schema.maxLength >= 1000 && !schema.enum)
       return { 'ui:widget': 'textarea' }
+    if (Array.isArray(schema.enum) && schema['x-enumNames'])
+      ui['ui:enumNames'] = schema['x-enumNames'] as Record<string, string>
     const props = schema.properties as Record<string, Schema> | undefined
     if (props) for (const [key, child] of Object.entries(props)) ui[key] = walk(child, [...path, key])
     if (schema.type === 'array' && schema.items && typeof schema.items === 'object')
       ui.items = walk(schema.items as Schema, [...path, '*'])
     return ui
   }
-  return { ...walk(info.configSchema, []), 'ui:submitButtonOptions': { norender: true } }
+  return { ...walk(schema, []), 'ui:submitButtonOptions': { norender: true } }
 }
 
 /** The validator's problems of a node as rjsf extraErrors (path `cases.0.when` → { cases: { 0: { when: { __errors } } } }). */

@@ -3,6 +3,49 @@ import type { ExecutionContext, NodeResult, ResumeEvent } from '../runtime/execu
 import type { Localized, NodeCategory, NodeTypeDefinition } from './node-type.js'
 
 /**
+ * What a config field reads as in the builder's form, in both languages. It is written into the
+ * served JSON Schema: `title` and `description` in English (standard JSON Schema keywords),
+ * `x-enumNames` for the choices of an enum, and the Chinese under `x-i18n["zh-CN"]` — the same
+ * keywords a plugin can put in its own node's config schema.
+ */
+export interface FieldText {
+  label: Localized
+  /** help under the field; without `en`, the English is the schema's own description (zod `.describe()`) */
+  help?: Partial<Localized>
+  /** what each value of an enum reads as */
+  options?: Record<string, Localized>
+}
+
+/**
+ * Writes the labels into a config JSON Schema (in place). Paths are dotted, `*` for the items of
+ * an array (`choices.*.key`), as in `expressionFields`. A path the schema does not have is
+ * skipped: the builtins test reports fields without a label, so a renamed field is noticed there
+ * without a node type failing to load.
+ */
+export function labelConfigSchema(schema: Record<string, unknown>, fields: Record<string, FieldText>): void {
+  for (const [path, text] of Object.entries(fields)) {
+    let at: Record<string, unknown> | undefined = schema
+    for (const part of path.split('.')) {
+      if (!at) break
+      at = (part === '*' ? at.items : (at.properties as Record<string, unknown> | undefined)?.[part]) as Record<
+        string,
+        unknown
+      >
+    }
+    if (!at || typeof at !== 'object') continue
+    at.title = text.label.en
+    if (text.help?.en) at.description = text.help.en
+    const zh: Record<string, unknown> = { title: text.label['zh-CN'] }
+    if (text.help?.['zh-CN']) zh.description = text.help['zh-CN']
+    if (text.options) {
+      at['x-enumNames'] = Object.fromEntries(Object.entries(text.options).map(([value, l]) => [value, l.en]))
+      zh.enumNames = Object.fromEntries(Object.entries(text.options).map(([value, l]) => [value, l['zh-CN']]))
+    }
+    at['x-i18n'] = { 'zh-CN': zh }
+  }
+}
+
+/**
  * Built-in node types declare their config as a zod schema: it types the executor, and its JSON
  * Schema (what plugins provide directly) is what the validator and the builder's forms use.
  */
@@ -17,11 +60,18 @@ export function defineNodeType<S extends z.ZodType<Record<string, unknown>>>(spe
   requiredPorts?: readonly string[] | ((config: z.output<S>) => string[])
   channels?: ReadonlyArray<'text' | 'voice'>
   expressionFields?: ReadonlyArray<{ path: string; kind: 'expression' | 'template' }>
+  /** the form's label and help of each config field (see {@link FieldText}) */
+  fields?: Record<string, FieldText>
   execute(ctx: ExecutionContext<z.output<S>>): Promise<NodeResult>
   resume?(ctx: ExecutionContext<z.output<S>>, event: ResumeEvent): Promise<NodeResult>
 }): NodeTypeDefinition {
-  const configSchema = z.toJSONSchema(spec.config, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>
+  // a copy of its own: labels are written into it, and zod may hand out one object for a reused schema
+  const configSchema = structuredClone(z.toJSONSchema(spec.config, { io: 'input', unrepresentable: 'any' })) as Record<
+    string,
+    unknown
+  >
   delete configSchema.$schema
+  if (spec.fields) labelConfigSchema(configSchema, spec.fields)
   // A node's config is parsed once, not on every run of the node: documents of published
   // versions are cached and never changed. Keyed by the config object itself, so an edited
   // document (a new object) is parsed again; frozen, since every later run shares it.

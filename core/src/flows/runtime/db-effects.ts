@@ -1,13 +1,13 @@
-import { randomBytes } from 'node:crypto'
 import { businessHoursState, storedBusinessHours } from '../../calendar/index.js'
+import type { CallbacksService } from '../../callbacks/index.js'
+import type { SurveysService } from '../../surveys/index.js'
+import type { Actor } from '../../audit/index.js'
 import type { ContactsService } from '../../contacts/index.js'
 import type { EventBus, Scheduler } from '../../infra/index.js'
 import type { Db, Prisma } from '../../storage/index.js'
 import type { FlowEffects } from './flow-effects.js'
 import type { RunRecord } from './run-record.js'
 
-export const CALLBACK_DUE_JOB = 'flows.callback-due'
-export const SURVEY_DUE_JOB = 'flows.survey-due'
 const MAX_RESPONSE_BYTES = 1024 * 1024
 
 export interface DbEffectsDeps {
@@ -20,11 +20,44 @@ export interface DbEffectsDeps {
   searchKb?: FlowEffects['searchKnowledgeBase']
   /** plugin actions (`erp.getOrder`, `plugin.action`), run in the plugin sandbox */
   pluginAction?: FlowEffects['callPluginAction']
+  /** the tickets module (created after the flow runtime, hence a function) */
+  tickets?: () => FlowTicketPort
+  /** the callbacks module (created after the flow runtime, hence a function) */
+  callbacks?: () => Pick<CallbacksService, 'scheduleFromFlow'>
+  /** the surveys module (created after the flow runtime, hence a function) */
+  surveys?: () => Pick<SurveysService, 'scheduleFromFlow'>
+}
+
+type TicketPriority = 'low' | 'normal' | 'high' | 'urgent'
+type TicketTier = 'L1' | 'L2' | 'L3'
+type TicketStatus = 'open' | 'pending' | 'resolved' | 'closed'
+
+/**
+ * What flow nodes do to tickets, through the tickets module (its history then shows
+ * "flow: <name>"). The node configs only allow these values; the module checks them again.
+ */
+export interface FlowTicketPort {
+  create(
+    actor: Actor,
+    input: {
+      subject: string
+      priority?: TicketPriority
+      category?: string | null
+      tier?: TicketTier
+      conversationId?: string | null
+      source?: 'flow'
+    },
+  ): Promise<{ id: number }>
+  update(
+    actor: Actor,
+    id: number,
+    patch: { status?: TicketStatus; priority?: TicketPriority; tier?: TicketTier },
+  ): Promise<unknown>
 }
 
 /** Side effects of real runs: they go through the database, the bus and the scheduler. */
 export function createDbEffects(deps: DbEffectsDeps, run: RunRecord): FlowEffects {
-  const { db, bus, scheduler } = deps
+  const { db, bus } = deps
   const conversationId = run.conversationId
   return {
     classifyIntent: async (text) => (deps.classify ? deps.classify(text) : { intent: null, confidence: 0 }),
@@ -67,45 +100,32 @@ export function createDbEffects(deps: DbEffectsDeps, run: RunRecord): FlowEffect
       })
     },
     async createTicket({ subject, priority, category, tier }) {
-      const conversation = conversationId ? await db.conversation.findUnique({ where: { id: conversationId } }) : null
-      const ticket = await db.ticket.create({
-        data: {
-          subject,
-          priority,
-          category,
-          tier: tier ?? 'L1',
-          conversationId,
-          contactId: conversation?.contactId ?? null,
-          statusToken: randomBytes(24).toString('hex'),
-        },
+      const ticket = await ticketsOf(deps).create(await flowActor(db, run), {
+        subject,
+        priority: priority as TicketPriority,
+        category: category ?? null,
+        tier: (tier ?? 'L1') as TicketTier,
+        conversationId,
+        source: 'flow',
       })
-      await bus.publish('ticket.created', { ticketId: ticket.id, conversationId, runId: run.id })
       return { id: String(ticket.id) }
     },
     async updateTicket({ id, status, priority, tier }) {
       const ticketId = Number(id)
       if (!Number.isInteger(ticketId)) throw new Error(`"${id}" is not a ticket number`)
-      await db.ticket.update({
-        where: { id: ticketId },
-        data: { status, priority, tier, ...(status === 'resolved' ? { resolvedAt: new Date() } : {}) },
+      await ticketsOf(deps).update(await flowActor(db, run), ticketId, {
+        status: status as TicketStatus | undefined,
+        priority: priority as TicketPriority | undefined,
+        tier: tier as TicketTier | undefined,
       })
-      await bus.publish('ticket.updated', { ticketId, status, priority, tier, runId: run.id })
     },
-    async scheduleCallback({ at, note, phone }) {
-      const job = await scheduler.schedule({
-        type: CALLBACK_DUE_JOB,
-        runAt: at,
-        payload: { conversationId, note, phone: phone ?? null, runId: run.id },
-      })
-      return { id: job.id }
+    async scheduleCallback(input) {
+      if (!deps.callbacks) throw new Error('callbacks are not available on this server')
+      return deps.callbacks().scheduleFromFlow({ ...input, conversationId, runId: run.id })
     },
     async sendSurvey({ at, survey }) {
-      const job = await scheduler.schedule({
-        type: SURVEY_DUE_JOB,
-        runAt: at,
-        payload: { conversationId, survey, runId: run.id },
-      })
-      return { id: job.id }
+      if (!deps.surveys) throw new Error('surveys are not available on this server')
+      return deps.surveys().scheduleFromFlow({ conversationId, at, survey })
     },
     async httpRequest({ method, url, headers, body, timeoutMs }) {
       const target = new URL(url)
@@ -147,6 +167,17 @@ export function createDbEffects(deps: DbEffectsDeps, run: RunRecord): FlowEffect
       }
     },
   }
+}
+
+function ticketsOf(deps: DbEffectsDeps): FlowTicketPort {
+  if (!deps.tickets) throw new Error('tickets are not available to flows on this server')
+  return deps.tickets()
+}
+
+/** A flow acts as itself in a ticket's history: "flow: <flow name>". */
+async function flowActor(db: Db, run: RunRecord): Promise<Actor> {
+  const flow = await db.flow.findUnique({ where: { id: run.flowId }, select: { name: true } })
+  return { userId: null, email: `flow: ${flow?.name ?? run.flowId}` }
 }
 
 export function hostAllowed(url: URL, allowed: string[]): boolean {

@@ -17,7 +17,19 @@ export interface FlowEffects {
   updateConversation(input: { tags?: string[]; priority?: number; attributes?: Record<string, unknown> }): Promise<void>
   createTicket(input: { subject: string; priority: string; category?: string; tier?: string }): Promise<{ id: string }>
   updateTicket(input: { id: string; status?: string; priority?: string; tier?: string }): Promise<void>
-  scheduleCallback(input: { at: Date; note: string; phone?: string }): Promise<{ id: string }>
+  /**
+   * Promises a callback for the run's conversation: not before `at` (as soon as the queue is open
+   * when not given), moved to the queue's next opening when it is closed then; `dueAt` is when it
+   * will be due (when the effect knows it).
+   */
+  scheduleCallback(input: {
+    at?: Date
+    note: string
+    phone?: string
+    queue?: string
+    mode?: 'voice' | 'message'
+    windowMs?: number
+  }): Promise<{ id: string; dueAt?: Date }>
   sendSurvey(input: { at: Date; survey: string }): Promise<{ id: string }>
   httpRequest(input: {
     method: string

@@ -3,7 +3,7 @@ import { ErrorCode, userError } from '../../errors/index.js'
 import type { Infra } from '../../infra/index.js'
 import type { Db } from '../../storage/index.js'
 import type { NodeTypeRegistry } from '../node-types/registry.js'
-import { CALLBACK_DUE_JOB, createDbEffects, SURVEY_DUE_JOB, type DbEffectsDeps } from './db-effects.js'
+import { createDbEffects, type DbEffectsDeps } from './db-effects.js'
 import { FlowEngine, type FlowEngineDeps } from './flow-engine.js'
 import { createPrismaRunStore } from './prisma-run-store.js'
 import { stepsOfTurns } from './run-trace.js'
@@ -22,6 +22,9 @@ export interface FlowRuntimeDeps {
   classify?: DbEffectsDeps['classify']
   searchKb?: DbEffectsDeps['searchKb']
   pluginAction?: DbEffectsDeps['pluginAction']
+  tickets?: DbEffectsDeps['tickets']
+  callbacks?: DbEffectsDeps['callbacks']
+  surveys?: DbEffectsDeps['surveys']
   /** messages a conversation's run produced, to send on its channel (the conversations module) */
   onOutputs?: FlowEngineDeps['onOutputs']
 }
@@ -38,6 +41,8 @@ export function createFlowRuntime(deps: FlowRuntimeDeps) {
   const store = sqliteStore ?? prismaStore
   const timerKey = (runId: string, waitId: string) => `flow-timer:${runId}:${waitId}`
   const engine = new FlowEngine({
+    // nodes read the time through ctx.now(): scenario tests move it with a manual clock
+    now: () => infra.clock.now(),
     registry: deps.registry,
     store,
     locks: infra.locks,
@@ -53,6 +58,9 @@ export function createFlowRuntime(deps: FlowRuntimeDeps) {
           classify: deps.classify,
           searchKb: deps.searchKb,
           pluginAction: deps.pluginAction,
+          tickets: deps.tickets,
+          callbacks: deps.callbacks,
+          surveys: deps.surveys,
         },
         run,
       ),
@@ -78,13 +86,8 @@ export function createFlowRuntime(deps: FlowRuntimeDeps) {
     const kind = run.waitingFor.spec.for === 'timer' ? 'timer' : 'timeout'
     await engine.deliver(runId, { kind }, { waitId, eventKey: `timer:${waitId}` })
   })
-  // callbacks and surveys become events when due; routing and the channels act on them
-  infra.scheduler.define(CALLBACK_DUE_JOB, async (job) =>
-    infra.bus.publish('callback.due', { jobId: job.id, ...(job.payload as object) }),
-  )
-  infra.scheduler.define(SURVEY_DUE_JOB, async (job) =>
-    infra.bus.publish('survey.due', { jobId: job.id, ...(job.payload as object) }),
-  )
+  // callbacks: their own jobs (callbacks.due) in core/src/callbacks, which also takes the old flows.callback-due
+  // surveys: their own jobs (surveys.send) in core/src/surveys, which also takes the old flows.survey-due
 
   return {
     engine,

@@ -55,7 +55,11 @@ export function createSimulatedEffects(options: {
     },
     async scheduleCallback(input) {
       record('scheduleCallback', input)
-      return { id: `SIM-CALLBACK-${++counter}` }
+      // a queue the test says is closed: due at its next opening, as a real run would be
+      const closed = input.queue ? options.mocks?.queues?.[input.queue] : undefined
+      const opensAt = closed && !closed.open && closed.nextChangeAt ? new Date(closed.nextChangeAt) : undefined
+      const dueAt = opensAt && (!input.at || input.at < opensAt) ? opensAt : input.at
+      return { id: `SIM-CALLBACK-${++counter}`, ...(dueAt ? { dueAt } : {}) }
     },
     async sendSurvey(input) {
       record('sendSurvey', input)

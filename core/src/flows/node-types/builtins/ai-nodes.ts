@@ -13,11 +13,41 @@ export const classifyIntentNode = defineNodeType({
   },
   category: 'ai',
   config: z.strictObject({
-    intents: z.array(portName).min(1).max(50).describe('intents that get their own port'),
-    text: z.string().max(500).default('input.text').describe('expression giving the text to classify'),
+    intents: z.array(portName).min(1).max(50),
+    text: z.string().max(500).default('input.text'),
     minConfidence: z.number().min(0).max(1).default(0),
     variable: varName.default('intent'),
   }),
+  fields: {
+    intents: {
+      label: { en: 'Intents', 'zh-CN': '意图' },
+      help: {
+        en: 'The intents that get their own port, e.g. order-status, refund; any other goes to `other`.',
+        'zh-CN': '拥有独立端口的意图，如 order-status、refund；其他意图走 other。',
+      },
+    },
+    text: {
+      label: { en: 'Text to classify', 'zh-CN': '待识别文本' },
+      help: {
+        en: "An expression giving the text; input.text is the customer's last message.",
+        'zh-CN': '给出文本的表达式；input.text 是客户最新的一条消息。',
+      },
+    },
+    minConfidence: {
+      label: { en: 'Minimum confidence', 'zh-CN': '最低置信度' },
+      help: {
+        en: 'From 0 to 1; a less confident result goes to `other`.',
+        'zh-CN': '0 到 1；置信度低于它的结果走 other。',
+      },
+    },
+    variable: {
+      label: { en: 'Save the intent as', 'zh-CN': '意图存入变量' },
+      help: {
+        en: 'Gets the intent name; <variable>Confidence gets its confidence.',
+        'zh-CN': '保存意图名称；<变量名>Confidence 保存置信度。',
+      },
+    },
+  },
   ports: (config) => [...(config.intents ?? []), 'other'],
   requiredPorts: ['other'],
   expressionFields: [{ path: 'text', kind: 'expression' }],
@@ -47,6 +77,25 @@ export const kbAnswerNode = defineNodeType({
     send: z.boolean().default(true),
     variable: varName.default('kbAnswer'),
   }),
+  fields: {
+    text: {
+      label: { en: 'Search for', 'zh-CN': '检索文本' },
+      help: {
+        en: "An expression giving the text; input.text is the customer's last message.",
+        'zh-CN': '给出文本的表达式；input.text 是客户最新的一条消息。',
+      },
+    },
+    send: {
+      label: { en: 'Send the answer', 'zh-CN': '直接发送答案' },
+      help: {
+        en: 'Off: the answer is only saved in the variable.',
+        'zh-CN': '关闭时只把答案存入变量，不发送。',
+      },
+    },
+    variable: {
+      label: { en: 'Save the answer as', 'zh-CN': '答案存入变量' },
+    },
+  },
   ports: ['answered', 'no-answer'],
   requiredPorts: ['no-answer'],
   expressionFields: [{ path: 'text', kind: 'expression' }],
@@ -82,14 +131,43 @@ export const extractEntityNode = defineNodeType({
   category: 'ai',
   config: z.strictObject({
     entity: z.enum(['order-number', 'phone', 'email', 'tracking-number', 'pattern']),
-    pattern: z
-      .string()
-      .max(500)
-      .optional()
-      .describe('for entity=pattern: a regular expression; its first group (or the match) is kept'),
+    pattern: z.string().max(500).optional(),
     text: z.string().max(500).default('input.text'),
     variable: varName,
   }),
+  fields: {
+    entity: {
+      label: { en: 'Look for', 'zh-CN': '提取内容' },
+      options: {
+        'order-number': { en: 'An order number', 'zh-CN': '订单号' },
+        phone: { en: 'A phone number', 'zh-CN': '电话号码' },
+        email: { en: 'An email address', 'zh-CN': '邮箱地址' },
+        'tracking-number': { en: 'A tracking number', 'zh-CN': '运单号' },
+        pattern: { en: 'A custom pattern', 'zh-CN': '自定义正则' },
+      },
+    },
+    pattern: {
+      label: { en: 'Pattern', 'zh-CN': '正则表达式' },
+      help: {
+        en: 'For a custom pattern: a regular expression; its first group (or the whole match) is kept.',
+        'zh-CN': '自定义正则时填写；保留第一个分组（没有分组则保留整个匹配）。',
+      },
+    },
+    text: {
+      label: { en: 'Search in', 'zh-CN': '从哪段文本提取' },
+      help: {
+        en: "An expression giving the text; input.text is the customer's last message.",
+        'zh-CN': '给出文本的表达式；input.text 是客户最新的一条消息。',
+      },
+    },
+    variable: {
+      label: { en: 'Save it as', 'zh-CN': '结果存入变量' },
+      help: {
+        en: 'e.g. orderNumber, then read as vars.orderNumber.',
+        'zh-CN': '如 orderNumber，之后用 vars.orderNumber 读取。',
+      },
+    },
+  },
   ports: ['found', 'not-found'],
   requiredPorts: ['found'],
   expressionFields: [{ path: 'text', kind: 'expression' }],

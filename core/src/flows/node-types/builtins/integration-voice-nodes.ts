@@ -17,10 +17,51 @@ export const httpRequestNode = defineNodeType({
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
     url: z.string().min(1).max(2000),
     headers: z.record(z.string(), z.string().max(2000)).default({}),
-    body: z.string().max(20_000).optional().describe('JSONata giving the JSON body'),
+    body: z.string().max(20_000).optional(),
     timeout: duration.default('10s'),
     variable: varName.default('response'),
   }),
+  fields: {
+    method: {
+      label: { en: 'Method', 'zh-CN': '请求方法' },
+      options: {
+        GET: { en: 'GET', 'zh-CN': 'GET' },
+        POST: { en: 'POST', 'zh-CN': 'POST' },
+        PUT: { en: 'PUT', 'zh-CN': 'PUT' },
+        PATCH: { en: 'PATCH', 'zh-CN': 'PATCH' },
+        DELETE: { en: 'DELETE', 'zh-CN': 'DELETE' },
+      },
+    },
+    url: {
+      label: { en: 'URL', 'zh-CN': '请求地址' },
+      help: {
+        en: 'On a host the admin allowed; {{ }} inserts a variable, e.g. https://api.example.com/orders/{{ vars.orderNumber }}',
+        'zh-CN': '须为管理员允许的主机；用 {{ }} 插入变量，如 https://api.example.com/orders/{{ vars.orderNumber }}',
+      },
+    },
+    headers: {
+      label: { en: 'Headers', 'zh-CN': '请求头' },
+      help: { en: 'Name → value; {{ }} inserts a variable.', 'zh-CN': '名称 → 值；用 {{ }} 插入变量。' },
+    },
+    body: {
+      label: { en: 'JSON body', 'zh-CN': 'JSON 请求体' },
+      help: {
+        en: 'A JSONata expression giving the body, e.g. { "order": vars.orderNumber }',
+        'zh-CN': '给出请求体的 JSONata 表达式，如 { "order": vars.orderNumber }',
+      },
+    },
+    timeout: {
+      label: { en: 'Timeout', 'zh-CN': '超时时间' },
+      help: { en: 'e.g. 10s; a request that takes longer goes to `error`.', 'zh-CN': '如 10s；超时的请求走 error。' },
+    },
+    variable: {
+      label: { en: 'Save the response as', 'zh-CN': '响应存入变量' },
+      help: {
+        en: 'Gets { status, body }: vars.response.body is the parsed JSON.',
+        'zh-CN': '保存 { status, body }：vars.response.body 为解析后的 JSON。',
+      },
+    },
+  },
   ports: ['ok', 'error'],
   requiredPorts: ['ok'],
   expressionFields: [
@@ -59,9 +100,32 @@ export const pluginActionNode = defineNodeType({
   category: 'integration',
   config: z.strictObject({
     action: z.string().regex(/^[a-z][a-z0-9-]*\.[A-Za-z][A-Za-z0-9]*$/, 'plugin.action, e.g. erp.getOrder'),
-    input: z.record(z.string(), z.string().max(2000)).default({}).describe('field → expression'),
+    input: z.record(z.string(), z.string().max(2000)).default({}),
     variable: varName.default('result'),
   }),
+  fields: {
+    action: {
+      label: { en: 'Action', 'zh-CN': '插件动作' },
+      help: {
+        en: 'plugin.action, e.g. erp.getOrder (the plugin’s page lists its actions).',
+        'zh-CN': '格式为 插件.动作，如 erp.getOrder（插件页面列出其动作）。',
+      },
+    },
+    input: {
+      label: { en: 'Input', 'zh-CN': '输入参数' },
+      help: {
+        en: 'Field → a JSONata expression giving its value, e.g. orderNumber → vars.orderNumber',
+        'zh-CN': '字段 → 给出取值的 JSONata 表达式，如 orderNumber → vars.orderNumber',
+      },
+    },
+    variable: {
+      label: { en: 'Save the result as', 'zh-CN': '结果存入变量' },
+      help: {
+        en: 'e.g. order: the result is vars.order, a failure { code, message } is vars.orderError.',
+        'zh-CN': '如 order：结果为 vars.order，失败信息 { code, message } 为 vars.orderError。',
+      },
+    },
+  },
   ports: ['ok', 'error'],
   requiredPorts: ['ok'],
   expressionFields: [{ path: 'input.*', kind: 'expression' }],
@@ -97,6 +161,19 @@ export const playNode = defineNodeType({
   config: z
     .strictObject({ text: localizedText.optional(), file: z.string().max(500).optional() })
     .refine((c) => c.text !== undefined || c.file !== undefined, 'give text or file'),
+  fields: {
+    text: {
+      label: { en: 'Text to speak', 'zh-CN': '朗读文本' },
+      help: {
+        en: 'Spoken on a call, sent in a chat. Give this or an audio file.',
+        'zh-CN': '通话中朗读，聊天中发送。与音频文件二选一。',
+      },
+    },
+    file: {
+      label: { en: 'Audio file', 'zh-CN': '音频文件' },
+      help: { en: 'The address or name of a recording, e.g. welcome.wav', 'zh-CN': '录音的地址或名称，如 welcome.wav' },
+    },
+  },
   ports: ['next'],
   expressionFields: [{ path: 'text', kind: 'template' }],
   async execute(ctx) {
@@ -122,6 +199,26 @@ export const gatherNode = defineNodeType({
     timeout: duration.default('8s'),
     variable: varName.default('digits'),
   }),
+  fields: {
+    prompt: {
+      label: { en: 'Prompt', 'zh-CN': '提示语' },
+      help: {
+        en: 'Said before listening, e.g. Please enter your order number, then #.',
+        'zh-CN': '收集前朗读，如“请输入订单号，以 # 结束”。',
+      },
+    },
+    maxDigits: {
+      label: { en: 'Most digits', 'zh-CN': '最多位数' },
+      help: { en: 'Stops after this many keys, or at #.', 'zh-CN': '按满这么多位或按 # 即结束。' },
+    },
+    timeout: {
+      label: { en: 'Give up after', 'zh-CN': '超时时间' },
+      help: { en: 'e.g. 8s; without a key it leaves by `timeout`.', 'zh-CN': '如 8s；无按键则走 timeout。' },
+    },
+    variable: {
+      label: { en: 'Save the digits as', 'zh-CN': '按键存入变量' },
+    },
+  },
   ports: ['next', 'timeout'],
   requiredPorts: ['next'],
   expressionFields: [{ path: 'prompt', kind: 'template' }],
@@ -154,6 +251,21 @@ export const recordNode = defineNodeType({
     maxSeconds: z.number().int().min(1).max(600).default(120),
     variable: varName.default('recording'),
   }),
+  fields: {
+    prompt: {
+      label: { en: 'Prompt', 'zh-CN': '提示语' },
+      help: {
+        en: 'Said before recording, e.g. Please leave a message after the tone.',
+        'zh-CN': '录音前朗读，如“请在提示音后留言”。',
+      },
+    },
+    maxSeconds: {
+      label: { en: 'Longest recording (seconds)', 'zh-CN': '最长录音（秒）' },
+    },
+    variable: {
+      label: { en: 'Save the recording as', 'zh-CN': '录音存入变量' },
+    },
+  },
   ports: ['next'],
   expressionFields: [{ path: 'prompt', kind: 'template' }],
   async execute(ctx) {
@@ -174,6 +286,15 @@ export const transferNode = defineNodeType({
   category: 'voice',
   channels: ['voice'],
   config: z.strictObject({ to: z.string().min(1).max(200) }),
+  fields: {
+    to: {
+      label: { en: 'Transfer to', 'zh-CN': '转接到' },
+      help: {
+        en: 'A phone number or SIP address; {{ }} inserts a variable, e.g. +862150001234',
+        'zh-CN': '电话号码或 SIP 地址；用 {{ }} 插入变量，如 +862150001234',
+      },
+    },
+  },
   ports: ['next'],
   expressionFields: [{ path: 'to', kind: 'template' }],
   async execute(ctx) {

@@ -15,6 +15,15 @@ export const conditionNode = defineNodeType({
   },
   category: 'logic',
   config: z.strictObject({ expression: z.string().min(1).max(2000) }),
+  fields: {
+    expression: {
+      label: { en: 'Condition', 'zh-CN': '条件表达式' },
+      help: {
+        en: 'A JSONata expression, e.g. vars.orderTotal > 500. True goes to `true`, anything else to `false`.',
+        'zh-CN': 'JSONata 表达式，如 vars.orderTotal > 500。结果为真走 true，否则走 false。',
+      },
+    },
+  },
   ports: ['true', 'false'],
   requiredPorts: ['true', 'false'],
   expressionFields: [{ path: 'expression', kind: 'expression' }],
@@ -35,6 +44,26 @@ export const switchNode = defineNodeType({
       .min(1)
       .max(50),
   }),
+  fields: {
+    cases: {
+      label: { en: 'Cases', 'zh-CN': '分支' },
+      help: {
+        en: 'Checked in order: the first that holds is taken; when none does, `default`.',
+        'zh-CN': '按顺序检查，走第一个成立的分支；都不成立走 default。',
+      },
+    },
+    'cases.*.port': {
+      label: { en: 'Port', 'zh-CN': '端口名' },
+      help: { en: 'The output port of this case, e.g. vip.', 'zh-CN': '此分支的输出端口，如 vip。' },
+    },
+    'cases.*.when': {
+      label: { en: 'When', 'zh-CN': '条件' },
+      help: {
+        en: "A JSONata expression, e.g. contact.tier = 'vip'.",
+        'zh-CN': "JSONata 表达式，如 contact.tier = 'vip'。",
+      },
+    },
+  },
   ports: (config) => [...(config.cases ?? []).map((c) => c.port), 'default'],
   requiredPorts: ['default'],
   expressionFields: [{ path: 'cases.*.when', kind: 'expression' }],
@@ -58,6 +87,26 @@ export const setVariablesNode = defineNodeType({
       .min(1)
       .max(50),
   }),
+  fields: {
+    assignments: {
+      label: { en: 'Assignments', 'zh-CN': '赋值' },
+      help: {
+        en: 'Set in order: a later one can use an earlier one.',
+        'zh-CN': '按顺序设置，后面的可以用前面的结果。',
+      },
+    },
+    'assignments.*.name': {
+      label: { en: 'Variable', 'zh-CN': '变量名' },
+      help: { en: 'e.g. greeting, then read as vars.greeting.', 'zh-CN': '如 greeting，之后用 vars.greeting 读取。' },
+    },
+    'assignments.*.value': {
+      label: { en: 'Value', 'zh-CN': '值' },
+      help: {
+        en: "A JSONata expression, e.g. 'Hi ' & contact.name",
+        'zh-CN': "JSONata 表达式，如 '您好，' & contact.name",
+      },
+    },
+  },
   ports: ['next'],
   expressionFields: [{ path: 'assignments.*.value', kind: 'expression' }],
   async execute(ctx) {
@@ -76,6 +125,49 @@ export const businessHoursNode = defineNodeType({
   },
   category: 'logic',
   config: businessHoursSchema,
+  fields: {
+    timezone: {
+      label: { en: 'Time zone', 'zh-CN': '时区' },
+      help: {
+        en: 'An IANA time zone, e.g. Asia/Shanghai or Europe/Berlin.',
+        'zh-CN': 'IANA 时区名，如 Asia/Shanghai、Europe/Berlin。',
+      },
+    },
+    weekly: {
+      label: { en: 'Weekly hours', 'zh-CN': '每周营业时间' },
+      help: {
+        en: 'Opening hours of each weekday as from–to (HH:MM, up to 24:00); a day without hours is closed.',
+        'zh-CN': '每天的营业时段（HH:MM 起止，最晚 24:00）；没有时段的日子不营业。',
+      },
+    },
+    'weekly.mon': { label: { en: 'Monday', 'zh-CN': '周一' } },
+    'weekly.tue': { label: { en: 'Tuesday', 'zh-CN': '周二' } },
+    'weekly.wed': { label: { en: 'Wednesday', 'zh-CN': '周三' } },
+    'weekly.thu': { label: { en: 'Thursday', 'zh-CN': '周四' } },
+    'weekly.fri': { label: { en: 'Friday', 'zh-CN': '周五' } },
+    'weekly.sat': { label: { en: 'Saturday', 'zh-CN': '周六' } },
+    'weekly.sun': { label: { en: 'Sunday', 'zh-CN': '周日' } },
+    holidayCountry: {
+      label: { en: 'Public holidays of', 'zh-CN': '法定节假日' },
+      help: {
+        en: "A country code, e.g. CN: that country's public holidays are closed.",
+        'zh-CN': '国家代码，如 CN：该国法定节假日不营业。',
+      },
+    },
+    closedDates: {
+      label: { en: 'Closed dates', 'zh-CN': '额外休息日' },
+      help: { en: 'Other dates that are closed, as YYYY-MM-DD.', 'zh-CN': '其他不营业的日期，格式 YYYY-MM-DD。' },
+    },
+    openDates: {
+      label: { en: 'Extra open days', 'zh-CN': '额外营业日' },
+      help: {
+        en: 'Dates open with their own hours whatever the week and the holidays say (make-up working days).',
+        'zh-CN': '按自身时段营业的日期，优先于每周时间和节假日（如调休上班日）。',
+      },
+    },
+    'openDates.*.date': { label: { en: 'Date', 'zh-CN': '日期' } },
+    'openDates.*.hours': { label: { en: 'Hours', 'zh-CN': '营业时段' } },
+  },
   ports: ['open', 'closed'],
   requiredPorts: ['open', 'closed'],
   execute: async (ctx) => ({ next: isOpen(ctx.node.config, ctx.now()) ? 'open' : 'closed' }),
@@ -95,6 +187,23 @@ export const splitNode = defineNodeType({
       .min(2)
       .max(20),
   }),
+  fields: {
+    branches: {
+      label: { en: 'Branches', 'zh-CN': '分流分支' },
+      help: {
+        en: 'Each branch is an output port; runs go down them in proportion to their weights.',
+        'zh-CN': '每个分支是一个输出端口；运行按权重比例分配到各分支。',
+      },
+    },
+    'branches.*.port': {
+      label: { en: 'Port', 'zh-CN': '端口名' },
+      help: { en: 'e.g. a or b', 'zh-CN': '如 a 或 b' },
+    },
+    'branches.*.weight': {
+      label: { en: 'Weight', 'zh-CN': '权重' },
+      help: { en: 'A share from 0 to 100; 50 and 50 split evenly.', 'zh-CN': '0–100 的份额；50 和 50 即平均分配。' },
+    },
+  },
   ports: (config) => (config.branches ?? []).map((b) => b.port),
   async execute(ctx) {
     const total = ctx.node.config.branches.reduce((s, b) => s + b.weight, 0)
@@ -117,9 +226,22 @@ export const waitNode = defineNodeType({
   config: z
     .strictObject({
       duration: duration.optional(),
-      until: z.string().max(2000).optional().describe('JSONata giving an ISO time'),
+      until: z.string().max(2000).optional(),
     })
     .refine((c) => c.duration !== undefined || c.until !== undefined, 'give duration or until'),
+  fields: {
+    duration: {
+      label: { en: 'Wait for', 'zh-CN': '等待时长' },
+      help: { en: 'e.g. 30m or 72h. Give this or “Wait until”.', 'zh-CN': '如 30m、72h。与“等待至”二选一。' },
+    },
+    until: {
+      label: { en: 'Wait until', 'zh-CN': '等待至' },
+      help: {
+        en: 'A JSONata expression giving an ISO time, e.g. vars.deliveryDate',
+        'zh-CN': '给出 ISO 时间的 JSONata 表达式，如 vars.deliveryDate',
+      },
+    },
+  },
   ports: ['next'],
   expressionFields: [{ path: 'until', kind: 'expression' }],
   async execute(ctx) {

@@ -1,0 +1,7 @@
+export { createRecurringIssuesService, RECURRING_CHECK_JOB } from './recurring-service.js'
+export type { RecurringIssuesService } from './recurring-service.js'
+export { recurringIssuesRoutes } from './recurring-routes.js'
+export { DEFAULT_RECURRING_SETTINGS } from './recurring-settings.js'
+export type { RecurringSettings } from './recurring-settings.js'
+export type { RecurringIssueDetail, RecurringIssueView } from './recurring-dto.js'
+export { issueTokens, jaccard } from './issue-signature.js'

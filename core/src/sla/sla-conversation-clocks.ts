@@ -1,0 +1,146 @@
+import type { Clock } from '../infra/index.js'
+import type { Db } from '../storage/index.js'
+import type { ClockEngine, ClockRow, Subject } from './sla-clocks.js'
+import type { SlaMetric } from './sla-dto.js'
+import type { Policy, SlaPolicies } from './sla-policies.js'
+import { conversationFacts, isAgentAnswer, openTicketsOf } from './sla-subjects.js'
+
+/** The fields of the conversation events on the bus this module reads. */
+export interface ConversationEvent {
+  conversationId?: string
+  messageId?: string
+  direction?: string
+}
+
+const RESPONSES: SlaMetric[] = ['first_response', 'next_response']
+
+/**
+ * Clocks driven by what happens in conversations (bus events `conversation.*`, seen by every
+ * instance: each change is made under the subject's lock and is a no-op the second time):
+ * - a conversation's own clocks (policies that apply to conversations) start when it is handed to
+ *   people (queued or assigned), the resolution one is met when it is resolved;
+ * - an agent's answer meets the waiting response clocks of the conversation and of the open tickets
+ *   it is linked to; a customer's message starts a next-response clock there when none is waiting.
+ * Returns the ticket clocks that were met, for the tickets' history.
+ */
+export function createConversationClocks(deps: { db: Db; clock: Clock; engine: ClockEngine; policies: SlaPolicies }) {
+  const { db, engine, policies } = deps
+
+  async function policyOfConversation(conversationId: string): Promise<Policy | null> {
+    const first = await db.slaClock.findFirst({ where: { conversationId }, orderBy: { createdAt: 'asc' } })
+    return first ? policies.load(first.policyId) : null
+  }
+
+  async function startConversation(conversationId: string, now: Date) {
+    await engine.lock({ conversationId }, async () => {
+      if ((await db.slaClock.count({ where: { conversationId } })) > 0) return
+      const conversation = await db.conversation.findUnique({ where: { id: conversationId } })
+      if (!conversation || conversation.status === 'resolved') return
+      const policy = await policies.match(await conversationFacts(db, conversation))
+      if (!policy) return
+      for (const metric of ['first_response', 'resolution'] as const)
+        await engine.start({ conversationId }, policy, metric, { now })
+    })
+  }
+
+  /** a customer's message: a next-response clock, unless an answer is already awaited */
+  async function awaitAnswer(subject: Subject, policy: Policy | null, messageId: string, now: Date, paused: boolean) {
+    if (!policy?.targets.nextResponse) return
+    const waiting = await engine.clocksOf(subject, { unfinished: true, metrics: RESPONSES })
+    if (waiting.length > 0) return
+    await engine.start(subject, policy, 'next_response', { now, occurrence: messageId, paused })
+  }
+
+  async function onMessage(event: ConversationEvent, now: Date): Promise<Array<{ ticketId: number; met: ClockRow[] }>> {
+    const conversationId = event.conversationId!
+    if (!event.messageId) return []
+    const message = await db.message.findUnique({
+      where: { id: event.messageId },
+      select: { id: true, direction: true, authorUserId: true, kind: true },
+    })
+    if (!message) return []
+    const inbound = message.direction === 'inbound'
+    const answer = isAgentAnswer(message)
+    if (!inbound && !answer) return []
+    const conversation = { conversationId }
+    await engine.lock(conversation, async () => {
+      if (inbound) await awaitAnswer(conversation, await policyOfConversation(conversationId), message.id, now, false)
+      else
+        await engine.finish(await engine.clocksOf(conversation, { unfinished: true, metrics: RESPONSES }), 'met', now)
+    })
+    const metOnTickets: Array<{ ticketId: number; met: ClockRow[] }> = []
+    for (const ticket of await openTicketsOf(db, conversationId)) {
+      const subject = { ticketId: ticket.id }
+      await engine.lock(subject, async () => {
+        const fresh = await db.ticket.findUnique({ where: { id: ticket.id } })
+        if (!fresh) return
+        if (inbound)
+          await awaitAnswer(
+            subject,
+            await policies.load(fresh.slaPolicyId),
+            message.id,
+            now,
+            fresh.status === 'pending',
+          )
+        else {
+          const waiting = await engine.clocksOf(subject, { unfinished: true, metrics: RESPONSES })
+          const met = await engine.finish(waiting, 'met', now)
+          if (met.length) metOnTickets.push({ ticketId: ticket.id, met })
+        }
+        await engine.syncTicket(ticket.id)
+      })
+    }
+    return metOnTickets
+  }
+
+  async function onResolved(conversationId: string, now: Date) {
+    await engine.lock({ conversationId }, async () => {
+      const unfinished = await engine.clocksOf({ conversationId }, { unfinished: true })
+      await engine.finish(
+        unfinished.filter((c) => c.metric === 'resolution'),
+        'met',
+        now,
+      )
+      // nobody answered and the conversation ended (the customer left): not counted either way
+      await engine.finish(
+        unfinished.filter((c) => c.metric !== 'resolution'),
+        'stopped',
+        now,
+      )
+    })
+  }
+
+  async function onReopened(conversationId: string, now: Date) {
+    await engine.lock({ conversationId }, async () => {
+      const resolution = (await engine.clocksOf({ conversationId }, { metrics: ['resolution'] })).at(-1)
+      if (resolution?.status !== 'met') return
+      const policy = await policies.load(resolution.policyId)
+      if (policy) await engine.replan(resolution, policy, policy, now, false)
+    })
+  }
+
+  return {
+    async onEvent(topic: string, event: ConversationEvent): Promise<Array<{ ticketId: number; met: ClockRow[] }>> {
+      const conversationId = event.conversationId
+      if (!conversationId) return []
+      const now = deps.clock.now()
+      switch (topic) {
+        case 'conversation.queued':
+        case 'conversation.assigned':
+          await startConversation(conversationId, now)
+          return []
+        case 'conversation.message.created':
+          return onMessage(event, now)
+        case 'conversation.resolved':
+          await onResolved(conversationId, now)
+          return []
+        case 'conversation.reopened':
+          await onReopened(conversationId, now)
+          return []
+        default:
+          return []
+      }
+    },
+  }
+}
+export type ConversationClocks = ReturnType<typeof createConversationClocks>
