@@ -236,6 +236,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     pii,
     botTakeoverMs: options.botTakeoverMs,
     caseInsensitiveSearch: target.provider === 'postgresql',
+    slaBadges: (ids) => sla.conversationBadges(ids),
     uploads: createAgentUploads(
       config.data.dir,
       (p) => plugins.loadedManifest(p)?.permissions.sockets[0]?.name ?? null,

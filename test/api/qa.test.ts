@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { systemActor } from '../../core/src/audit/index.js'
+import { DEFAULT_QA_RULES, loadDefaultQaRules } from '../../core/src/qa/index.js'
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js'
 
 interface Hit {
@@ -620,5 +622,29 @@ describe('QA rules, results, reviews and scorecards', () => {
     expect(agreed.body).toMatchObject({ score: 45 })
     expect(agreed.body.reviews.map((r) => r.verdict)).toEqual(['override', 'agree'])
     expect(await t.app.db.qaReview.count({ where: { resultId: results.a!.id } })).toBe(2)
+  })
+
+  it('the default rules load once (a rule of the same name is left as it is) and catch the seeds’ phrases', async () => {
+    // "禁用语 Forbidden phrases" is already here (the admin's own)
+    expect(await loadDefaultQaRules(t.app.services.qa, systemActor('demo'))).toBe(3)
+    expect(await loadDefaultQaRules(t.app.services.qa, systemActor('demo'))).toBe(0)
+    const tried = await call<{ hits: Hit[] }>('POST', '/api/v1/qa/rules/test', admin.token, {
+      rule: DEFAULT_QA_RULES[0],
+      text: '你自己去查吧，我这边没法子，不清楚。',
+    })
+    expect(tried.status, JSON.stringify(tried.body)).toBe(200)
+    expect(tried.body.hits.map((h) => [h.phrase, h.start, h.end])).toEqual([
+      ['你自己查', 0, 5],
+      ['没办法', 10, 13],
+      ['不知道', 14, 17],
+    ])
+    const required = await call<Array<{ scope: { when?: string; channels?: string[] } }>>(
+      'GET',
+      '/api/v1/qa/rules?kind=required-phrase',
+      supervisor.token,
+    )
+    expect(required.body.map((r) => r.scope)).toEqual(
+      expect.arrayContaining([{ when: 'attributes.orderAmount > 500' }, { channels: ['voice', 'phone'] }]),
+    )
   })
 })

@@ -107,6 +107,26 @@ describe('SLA: conversations, their tickets, the inbox badge, and escalation on 
       trigger: 'sentiment',
       action: { priority: 'urgent' },
     })
+    // a flow that apologises when a conversation's own clock breaches (an event trigger on sla.breached)
+    const apology = await ok(admin, 'POST', '/api/v1/flows/import', {
+      flow: {
+        name: 'SLA apology',
+        kind: 'bot',
+        document: {
+          schemaVersion: 1,
+          nodes: [
+            { id: 'start', type: 'start', config: {} },
+            { id: 'sorry', type: 'send-message', config: { text: '抱歉让您久等了（{{ vars.event.metric }}）' } },
+          ],
+          edges: [{ from: 'start', port: 'next', to: 'sorry' }],
+        },
+      },
+      publish: true,
+    })
+    await ok(admin, 'POST', `/api/v1/flows/${apology.id}/triggers`, {
+      kind: 'event',
+      config: { topic: 'sla.breached' },
+    })
     await s.advance(at(0))
   }, 60_000)
   afterAll(() => s?.close())
@@ -154,6 +174,17 @@ describe('SLA: conversations, their tickets, the inbox badge, and escalation on 
     await s.advance(at(5))
     await eventually(inboxRow, (row) => expect(row.sla).toEqual({ state: 'breached', dueAt: at(5) }))
     expect(await ticket()).toMatchObject({ slaState: 'breached', tier: 'L1' })
+    // the flow started by the breach events wrote to the customer (from the bot: no answer either)
+    await s.settle()
+    await eventually(
+      () => s.app.db.message.findMany({ where: { conversationId, body: { startsWith: '抱歉让您久等了' } } }),
+      (messages) =>
+        expect(messages.map((m) => [m.body, m.direction, m.authorUserId])).toContainEqual([
+          '抱歉让您久等了（next_response）',
+          'outbound',
+          null,
+        ]),
+    )
   })
 
   it('asking for a manager escalates the ticket (the customer-request rule), once', async () => {
@@ -188,5 +219,13 @@ describe('SLA: conversations, their tickets, the inbox badge, and escalation on 
         ['next_response', 'stopped', at(5)],
       ]),
     )
+    // the conversations' attainment: the first response in time, the next one missed
+    const period = `from=${encodeURIComponent(at(-60))}&to=${encodeURIComponent(at(60))}&subject=conversation`
+    const first = await ok(admin, 'GET', `/api/v1/sla/report?${period}&metric=first_response`)
+    expect(first.total).toMatchObject({ total: 1, met: 1, breached: 0, attainmentPercent: 100, medianMinutes: 1 })
+    const next = await ok(admin, 'GET', `/api/v1/sla/report?${period}&metric=next_response&groupBy=team`)
+    expect(next.rows).toEqual([
+      expect.objectContaining({ label: '(no team)', total: 1, met: 0, breached: 1, attainmentPercent: 0 }),
+    ])
   })
 })

@@ -94,9 +94,46 @@ describe.skipIf(!chromiumInstalled)('profile', () => {
         await browser.startTracing(page, {
           categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'v8.execute'],
         })
+      const cpu = process.env.H6_CPU === '1' ? await page.context().newCDPSession(page) : null
+      if (cpu) {
+        await cpu.send('Profiler.enable')
+        await cpu.send('Profiler.setSamplingInterval', { interval: 250 })
+        await cpu.send('Profiler.start')
+      }
       const t0 = Date.now()
       await action()
       const wall = Date.now() - t0
+      if (cpu) {
+        const { profile } = (await cpu.send('Profiler.stop')) as unknown as {
+          profile: { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }>; samples: number[]; timeDeltas: number[] }
+        }
+        const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+        const self = new Map<string, number>()
+        const dt = new Map<number, number>()
+        profile.samples.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)))
+        for (const [id, us] of dt) {
+          const n = byId.get(id)!
+          const key = `${n.callFrame.functionName || '(anon)'}@${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`
+          self.set(key, (self.get(key) ?? 0) + us / 1000)
+        }
+        // inclusive time by function: walk parents
+        const parent = new Map<number, number>()
+        for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
+        const incl = new Map<string, number>()
+        for (const [id, us] of dt) {
+          const seen = new Set<string>()
+          for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+            const n = byId.get(cur)!
+            const key = `${n.callFrame.functionName || '(anon)'}@${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`
+            if (seen.has(key)) continue
+            seen.add(key)
+            incl.set(key, (incl.get(key) ?? 0) + us / 1000)
+          }
+        }
+        out.push('  self: ' + [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${k}=${v.toFixed(0)}`).join(', '))
+        out.push('  incl: ' + [...incl.entries()].filter(([k]) => !/^\(root|\(program|\(idle/.test(k)).sort((a, b) => b[1] - a[1]).slice(0, 40).map(([k, v]) => `${k}=${v.toFixed(0)}`).join(', '))
+        await cpu.detach()
+      }
       const frames = await page.evaluate(() => {
         const w = window as unknown as { __frames: number[]; __run: boolean }
         w.__run = false
@@ -112,10 +149,11 @@ describe.skipIf(!chromiumInstalled)('profile', () => {
     }
     for (let rep = 0; rep < rounds; rep++)
     for (const v of variants) {
-      await page.goto(`${h.base}/builder/flows/${id}`)
+      const [variantPage, flags] = v.css.split(':') as [string, string | undefined]
+      await page.evaluate((f) => localStorage.setItem('h6', f), flags ?? '')
+      await page.goto(`${h.base}/builder/assets/h6-${variantPage}.html?flow=${id}`)
       await page.locator('.react-flow__node[data-id="n1"]').waitFor()
       await page.waitForTimeout(1000)
-      if (v.css) await page.addStyleTag({ content: v.css })
       const box = (await page.locator('.sb-canvas').boundingBox())!
       await measure(page, `${v.name} pan`, async () => {
         const x = box.x + box.width - 60

@@ -203,6 +203,50 @@ describe('plugin sockets: the web chat protocol', () => {
     }
   })
 
+  it("records the run's intent variable on the conversation (reports and recurring issues read it)", async () => {
+    const flow = await t.app.services.flows.importFile(
+      actor,
+      {
+        name: 'Refund triage',
+        kind: 'bot',
+        document: {
+          schemaVersion: 1,
+          variables: {},
+          nodes: [
+            { id: 'start', type: 'start', config: {}, position: { x: 0, y: 0 } },
+            {
+              id: 'tag',
+              type: 'set-variables',
+              config: { assignments: [{ name: 'intent', value: '"refund"' }] },
+              position: { x: 0, y: 100 },
+            },
+            { id: 'say', type: 'send-message', config: { text: 'Refunds take 3 days.' }, position: { x: 0, y: 200 } },
+          ],
+          edges: [
+            { from: 'start', port: 'next', to: 'tag' },
+            { from: 'tag', port: 'next', to: 'say' },
+          ],
+        },
+      } as never,
+      { publish: true },
+    )
+    const trigger = await t.app.services.flowTriggers.create(actor, flow.id, {
+      kind: 'channel-entry',
+      config: { channel: 'webchat' },
+    })
+    try {
+      const visitor = await open(url('v_refund_0123456789', '&lang=en'))
+      visitor.send({ type: 'message', id: 'msg_refund_0001', text: 'I want my money back' })
+      expect((await visitor.waitFor((f) => f.type === 'message' && f.by === 'bot')).text).toBe('Refunds take 3 days.')
+      visitor.close()
+      const contact = await t.app.services.contacts.findByIdentity('web-visitor', 'v_refund_0123456789')
+      const conversation = await t.app.db.conversation.findFirstOrThrow({ where: { contactId: contact!.id } })
+      expect(conversation.intent).toBe('refund')
+    } finally {
+      await t.app.services.flowTriggers.remove(actor, flow.id, trigger.id)
+    }
+  })
+
   it('serves the widget script and the demo page', async () => {
     const widget = await fetch(`${base}/widget.js`)
     expect(widget.status).toBe(200)

@@ -28,8 +28,8 @@ export interface TestUserAgent {
 /**
  * A sip.js user agent in Node over WebSocket, as Switchboard's own will be: plain RTP (the
  * `sb-media=rtp` contact parameter tells the edge), digest credentials from the edge.
- * `answer` accepts every call and sends media once it is established; `reject` refuses
- * every call with that status.
+ * `answer` accepts every call, sends media once it is established and may hang up itself;
+ * `reject` refuses every call with that status.
  */
 export async function startTestUserAgent(options: {
   webSocketUrl: string
@@ -37,7 +37,8 @@ export async function startTestUserAgent(options: {
   domain: string
   username: string
   password: string
-  mode: { answer: true; packets?: number } | { reject: number }
+  /** answer (sending `packets` of RTP, hanging up after `hangUpAfterMs` if given), or refuse with a status */
+  mode: { answer: true; packets?: number; hangUpAfterMs?: number } | { reject: number }
 }): Promise<TestUserAgent> {
   const calls: TestCall[] = []
   const waiting: Array<(call: TestCall) => void> = []
@@ -61,7 +62,12 @@ export async function startTestUserAgent(options: {
           states.push(state)
           const handler = invitation.sessionDescriptionHandler as PlainRtpHandler | undefined
           call.handler ??= handler
-          if (state === SessionState.Established && 'answer' in options.mode) handler?.startMedia(options.mode.packets)
+          if (state === SessionState.Established && 'answer' in options.mode) {
+            handler?.startMedia(options.mode.packets)
+            const { hangUpAfterMs } = options.mode
+            if (hangUpAfterMs !== undefined)
+              setTimeout(() => void invitation.bye().catch(() => undefined), hangUpAfterMs)
+          }
           if (state === SessionState.Terminated) resolveEnded()
         })
         calls.push(call)

@@ -4,14 +4,14 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findProgram } from '../../core/src/voice/edge/programs.js'
 import { createNgClient, probeSipOptions } from '../../core/src/voice/index.js'
-import { cliAvailable, cliEnv, freePort, runCli, startServer, type RunningServer } from '../support/cli-process.js'
+import { cliEnv, freePort, runCli, startServer, type RunningServer } from '../support/cli-process.js'
 import { freeSipPort, rtpPortRange } from '../support/sip-ports.js'
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js'
 
 const installed = Boolean(findProgram('kamailio') && findProgram('rtpengine'))
 if (!installed) console.warn('test/voice/voice-cli.test.ts skipped: kamailio or rtpengine not installed')
 
-describe.skipIf(!installed || !cliAvailable())('switchboard start and doctor with voice on', () => {
+describe.skipIf(!installed)('switchboard start and doctor with voice on', () => {
   let db: TestDatabase
   let env: Record<string, string>
   let server: RunningServer | undefined

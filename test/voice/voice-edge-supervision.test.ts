@@ -42,13 +42,14 @@ async function until(what: string, check: () => Promise<boolean> | boolean, time
 }
 
 describe.skipIf(!kamailio || !rtpengine)('voice edge supervision', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sb-voice-sup-'))
+  let dir: string
   const used = new Set<number>()
   const started: VoiceEdge[] = []
   const strays: number[] = []
   let config: Config
 
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sb-voice-sup-'))
     config = loadConfig({
       env: {
         SWITCHBOARD_VOICE: 'on',
@@ -69,7 +70,7 @@ describe.skipIf(!kamailio || !rtpengine)('voice edge supervision', () => {
       } catch {
         // gone, as it should be
       }
-    rmSync(dir, { recursive: true, force: true })
+    if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
   const start = async () => {

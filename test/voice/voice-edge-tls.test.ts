@@ -33,14 +33,17 @@ function options(transport: 'TLS' | 'WSS', port: number): string {
 }
 
 describe.skipIf(!installed)('voice edge over TLS and secure WebSocket', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sb-voice-tls-'))
-  const cert = join(dir, 'cert.pem')
-  const key = join(dir, 'key.pem')
+  let dir: string
+  let cert: string
+  let key: string
   const used = new Set<number>()
   let edge: VoiceEdge
   const ports = { sip: 0, tls: 0, ws: 0, wss: 0 }
 
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sb-voice-tls-'))
+    cert = join(dir, 'cert.pem')
+    key = join(dir, 'key.pem')
     execFileSync(
       'openssl',
       [
@@ -87,7 +90,7 @@ describe.skipIf(!installed)('voice edge over TLS and secure WebSocket', () => {
 
   afterAll(async () => {
     await edge?.stop()
-    rmSync(dir, { recursive: true, force: true })
+    if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
   it('serves SIP over TLS with the configured certificate', async () => {

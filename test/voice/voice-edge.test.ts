@@ -15,7 +15,7 @@ import {
 import { freeSipPort, rtpPortRange } from '../support/sip-ports.js'
 import { startTestUserAgent } from '../support/sip-user-agent.js'
 import { describeSippRun, runSipp, sippPath } from '../support/sipp.js'
-import { callAndHangUp, callRefusedWith } from './sipp-scenarios.js'
+import { callAndHangUp, callHungUpByCallee, callRefusedWith } from './sipp-scenarios.js'
 
 const missing = [
   ['kamailio', findProgram('kamailio')],
@@ -30,7 +30,7 @@ if (missing.length > 0)
   )
 
 describe.skipIf(missing.length > 0)('voice edge: Kamailio and rtpengine started by Switchboard', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sb-voice-'))
+  let dir: string
   const used = new Set<number>()
   const secret = deriveVoiceSecret('a-cookie-secret-of-at-least-32-characters!')
   const cleanups: Array<() => Promise<unknown>> = []
@@ -39,6 +39,7 @@ describe.skipIf(missing.length > 0)('voice edge: Kamailio and rtpengine started 
   let rtpRange: { min: number; max: number }
 
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sb-voice-'))
     sipPort = await freeSipPort(used)
     const env = {
       SWITCHBOARD_VOICE: 'on',
@@ -64,7 +65,7 @@ describe.skipIf(missing.length > 0)('voice edge: Kamailio and rtpengine started 
       await Promise.all(cleanups.map((cleanup) => cleanup().catch(() => undefined)))
     } finally {
       await edge?.stop()
-      rmSync(dir, { recursive: true, force: true })
+      if (dir) rmSync(dir, { recursive: true, force: true })
     }
   })
 
@@ -123,6 +124,7 @@ describe.skipIf(missing.length > 0)('voice edge: Kamailio and rtpengine started 
     expect(await wrong.register()).toBe(401)
     expect(await (await agent('agent9', { reject: 486 }, expired)).register()).toBe(401)
     expect(await (await agent('agent9', { reject: 486 }, someoneElses)).register()).toBe(401)
+    expect(await (await agent('agent9', { reject: 486 }, { username: 'agent9', password: 'x' })).register()).toBe(401)
     expect(await (await agent('agent9', { reject: 486 }, valid)).register()).toBe(200)
   })
 
@@ -166,6 +168,25 @@ describe.skipIf(missing.length > 0)('voice edge: Kamailio and rtpengine started 
       .rtpengine.recentLog.filter((line) => line.includes(`[${callId}]`))
       .join('\n')
     for (const command of ['offer', 'answer', 'delete']) expect(log).toContain(`Received command '${command}'`)
+  })
+
+  it("carries the agent's BYE back to the trunk", async () => {
+    const ua = await agent('agent2', { answer: true, packets: 10, hangUpAfterMs: 500 })
+    expect(await ua.register()).toBe(200)
+    const answered = ua.nextCall()
+    const run = await runSipp({
+      scenario: callHungUpByCallee(),
+      target: `127.0.0.1:${sipPort}`,
+      service: 'agent2',
+      localPort: await freeSipPort(used),
+      mediaPort: await freeSipPort(used),
+    })
+    expect(run.exitCode, describeSippRun(run)).toBe(0)
+    expect(run.stats).toMatchObject({ successful: 1, failed: 0 })
+    const call = await answered
+    await call.ended
+    const log = edge.status().rtpengine.recentLog.filter((l) => l.includes(`[${call.invitation.request.callId}]`))
+    expect(log.join('\n')).toContain("Received command 'delete'")
   })
 
   it('asks a caller that is not a trunk for credentials', async () => {

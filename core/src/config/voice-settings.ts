@@ -2,8 +2,9 @@ import { isIP } from 'node:net'
 import { z } from 'zod'
 import { parse, setting } from './setting.js'
 
-const port = (env: string, doc: string, fallback: number) =>
-  setting({ env, doc, default: fallback, ...parse.int(0, 65535) })
+/** a port setting; `0` turns off the listeners that may be off */
+const port = (env: string, doc: string, fallback: number, min: 0 | 1 = 0) =>
+  setting({ env, doc, default: fallback, ...parse.int(min, 65535) })
 
 /** An IPv4/IPv6 address, or an address with a prefix length (10.0.0.0/8, 2001:db8::/32). */
 export function isAddressOrCidr(text: string): boolean {
@@ -56,7 +57,7 @@ export const voiceSettings = {
       .regex(/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/)
       .optional(),
   }),
-  sipPort: port('SWITCHBOARD_VOICE_SIP_PORT', 'SIP over UDP and TCP, for trunks and phones.', 5060),
+  sipPort: port('SWITCHBOARD_VOICE_SIP_PORT', 'SIP over UDP and TCP, for trunks and phones.', 5060, 1),
   tlsPort: port(
     'SWITCHBOARD_VOICE_TLS_PORT',
     'SIP over TLS (sips:), for phones and trunks that encrypt signalling. Listens only when voice.tlsCert and voice.tlsKey are set; 0 turns it off.',
@@ -113,6 +114,7 @@ export const voiceSettings = {
     'SWITCHBOARD_VOICE_RTPENGINE_PORT',
     'UDP port on 127.0.0.1 where rtpengine takes commands (the ng protocol) from Kamailio and Switchboard.',
     2223,
+    1,
   ),
   kamailioPath: setting({
     env: 'SWITCHBOARD_VOICE_KAMAILIO',

@@ -60,6 +60,10 @@ export const inboxRowDto = conversationDto.extend({
     .nullable(),
   unread: z.number().describe("the customer's messages you have not read"),
   waitingSince: z.date().nullable().describe('since when the customer waits for an answer; null: nobody waits'),
+  sla: z
+    .object({ state: z.string().describe('ok | warning | breached'), dueAt: z.date().nullable() })
+    .nullable()
+    .describe('the most urgent running SLA clock of the conversation (its own or its open ticket’s); null: none'),
   cursor: z.string().describe('pass as `cursor` to get the rows after this one'),
 })
 

@@ -10,7 +10,7 @@ import type { Db, Prisma } from '../storage/index.js'
 import type { AgentUploads } from './agent-uploads.js'
 import { createConversationAccess, type Viewer } from './conversation-access.js'
 import { afterCursor, filterWhere, inboxOrder, scopeWhere, type InboxFilter } from './inbox-query.js'
-import { inboxRows } from './inbox-rows.js'
+import { inboxRows, type SlaBadges } from './inbox-rows.js'
 import { matchConversations } from './inbox-search.js'
 import { createReadMarks } from './read-marks.js'
 
@@ -69,6 +69,8 @@ export function createConversationsService(deps: {
   caseInsensitiveSearch?: boolean
   /** where agents' attachments are kept; without it agents cannot attach files */
   uploads?: AgentUploads
+  /** the SLA badge of each inbox row (the sla module sits above this one: bound at wiring) */
+  slaBadges?: SlaBadges
 }) {
   const { db, infra, logger, contacts, pii } = deps
   const access = createConversationAccess(db)
@@ -449,7 +451,7 @@ export function createConversationsService(deps: {
       }
       if (filter.cursor) and.push(afterCursor(filter.cursor))
       const page = await db.conversation.findMany({ where: { AND: and }, orderBy: inboxOrder, take: filter.limit })
-      return inboxRows(db, pii, scope.userId, page)
+      return inboxRows(db, pii, scope.userId, page, deps.slaBadges)
     },
 
     /** The inbox's views with their open and unread counts, and the queues (for transfers; `member`: mine). */

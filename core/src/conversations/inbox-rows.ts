@@ -1,11 +1,18 @@
 import type { PiiCipher } from '../pii/index.js'
-import { conversationSlaBadges, type SlaState } from '../sla/index.js'
 import type { Db } from '../storage/index.js'
 import { encodeCursor } from './inbox-query.js'
 
 type ConversationRow = NonNullable<Awaited<ReturnType<Db['conversation']['findUnique']>>>
 
 const PREVIEW_CHARS = 140
+
+export interface SlaBadge {
+  /** ok | warning | breached */
+  state: string
+  dueAt: Date | null
+}
+/** each conversation's SLA badge (absent: no policy applies) */
+export type SlaBadges = (conversationIds: string[]) => Promise<Map<string, SlaBadge | null>>
 
 /** What an inbox row shows beside the conversation itself. */
 export interface InboxRowExtras {
@@ -16,7 +23,7 @@ export interface InboxRowExtras {
   /** since when the customer waits for an answer (their unanswered message, or being queued); null: nobody waits */
   waitingSince: Date | null
   /** the SLA badge: the worst of its SLA clocks and the earliest due time; null when no SLA policy applies */
-  sla: { state: SlaState; dueAt: Date | null } | null
+  sla: SlaBadge | null
   /** pass as `cursor` to get the rows after this one */
   cursor: string
 }
@@ -32,6 +39,7 @@ export async function inboxRows(
   /** whose unread counts; null: nobody's (every customer message counts as unread) */
   viewerId: string | null,
   page: ConversationRow[],
+  readSlaBadges: SlaBadges = async () => new Map(),
 ): Promise<Array<ConversationRow & InboxRowExtras>> {
   if (page.length === 0) return []
   const ids = page.map((c) => c.id)
@@ -50,7 +58,7 @@ export async function inboxRows(
       select: { conversationId: true, body: true, direction: true, kind: true, payload: true, createdAt: true },
     }),
     viewerId ? db.conversationRead.findMany({ where: { userId: viewerId, conversationId: { in: ids } } }) : [],
-    conversationSlaBadges(db, ids),
+    readSlaBadges(ids),
   ])
   const readSeq = new Map(reads.map((r) => [r.conversationId, r.lastReadSeq]))
   const unread = await db.message.groupBy({

@@ -69,7 +69,13 @@ export function checkForbidden(rule: QaRuleDef, inspection: Inspection): QaHit[]
 
 function windowWords(config: RequiredConfig): { en: string; 'zh-CN': string } {
   const who = config.speaker === 'customer' ? { en: "the customer's", zh: '客户' } : { en: "the agent's", zh: '坐席' }
-  if (config.speaker === 'any') return { en: 'in the conversation', 'zh-CN': '（整个对话中）' }
+  if (config.speaker === 'any') {
+    if (!config.within) return { en: 'in the conversation', 'zh-CN': '（整个对话中）' }
+    const { position, messages } = config.within
+    return position === 'first'
+      ? { en: `within the first ${messages} messages`, 'zh-CN': `（前 ${messages} 条消息内）` }
+      : { en: `within the last ${messages} messages`, 'zh-CN': `（最后 ${messages} 条消息内）` }
+  }
   if (!config.within) return { en: `in ${who.en} messages`, 'zh-CN': `（${who.zh}消息中）` }
   const { position, messages } = config.within
   return position === 'first'

@@ -47,6 +47,11 @@ export const QA_EVALUATE_JOB = 'qa.evaluate'
 export const evaluateJobKey = (conversationId: string, resolvedAt: Date) =>
   `qa:${conversationId}:${resolvedAt.getTime()}`
 
+/** After an instance starts: inspects what was resolved while no instance listened (see catchUp). */
+export const QA_CATCH_UP_JOB = 'qa.catch-up'
+const CATCH_UP_OVERLAP_MS = 3_600_000
+const CATCH_UP_FIRST_MS = 24 * 3_600_000
+
 /** The most conversations one re-evaluation request puts on the queue. */
 export const MAX_REEVALUATE = 2000
 /** The most inspected conversations one scorecard request reads. */
@@ -105,11 +110,16 @@ export function createQaService(deps: { db: Db; infra: Infra; audit: AuditLog; l
     }
   }
 
-  /** The agent a conversation's result counts for: its last assignee, else whoever of the staff wrote last. */
+  /**
+   * The agent a conversation's result counts for: the agent it was (last) assigned to, else
+   * whoever of the staff wrote last in it; null when no agent took part (the bot handled it
+   * alone — a returning customer's conversation carries their previous agent, which is not this one's).
+   */
   async function agentOf(
     conversation: Inspection['conversation'] & { lastAgentId: string | null; assigneeId: string | null },
-  ) {
-    if (conversation.lastAgentId ?? conversation.assigneeId) return conversation.lastAgentId ?? conversation.assigneeId
+  ): Promise<string | null> {
+    const assigned = conversation.assignedAt ? (conversation.assigneeId ?? conversation.lastAgentId) : null
+    if (assigned) return assigned
     const last = await db.message.findFirst({
       where: { conversationId: conversation.id, direction: 'outbound', authorUserId: { not: null } },
       orderBy: { seq: 'desc' },
@@ -147,8 +157,11 @@ export function createQaService(deps: { db: Db; infra: Infra; audit: AuditLog; l
     if (!job.force && existing?.evaluatedFor?.getTime() === resolvedAt.getTime()) return
     const agentId = await agentOf(conversation)
     // the bot handled it alone: nobody to score
-    if (!agentId && !inspection.lines.some((l) => l.speaker === 'agent')) return
-    const outcome = await inspectConversation(await rules.enabledDefinitions(), inspection, llm)
+    if (!agentId) return
+    const definitions = await rules.enabledDefinitions()
+    // no rules yet: nothing to score (a re-evaluation later inspects it)
+    if (definitions.length === 0) return
+    const outcome = await inspectConversation(definitions, inspection, llm)
     for (const skipped of outcome.rules.filter((r) => r.error))
       logger.warn(
         { ruleId: skipped.ruleId, conversationId: conversation.id, err: skipped.error },
@@ -195,15 +208,69 @@ export function createQaService(deps: { db: Db; infra: Infra; audit: AuditLog; l
 
   scheduler.define(QA_EVALUATE_JOB, async (job) => evaluate(job.payload as EvaluateJob))
 
-  const subscription = bus.subscribe('conversation.resolved', async (event) => {
-    const conversationId = (event as { conversationId?: unknown } | null)?.conversationId
-    if (typeof conversationId !== 'string') return
-    try {
-      await scheduleEvaluation(conversationId)
-    } catch (error) {
-      logger.error({ err: error, conversationId }, 'QA could not schedule the inspection of a resolved conversation')
+  /**
+   * The bus delivers at most once: a resolution published while this instance was stopping (or
+   * while every instance was down) would never be inspected. When an instance starts, the
+   * conversations resolved since shortly before the newest inspection (the last day's when there
+   * is none) that were assigned to an agent and have no result for their resolution are put on the queue.
+   */
+  async function catchUp(): Promise<number> {
+    if ((await db.qaRule.count({ where: { enabled: true } })) === 0) return 0
+    const newest = await db.qaResult.findFirst({ orderBy: { evaluatedFor: 'desc' }, select: { evaluatedFor: true } })
+    const latestResolution = await db.conversation.findFirst({
+      where: { status: 'resolved', resolvedAt: { not: null } },
+      orderBy: { resolvedAt: 'desc' },
+      select: { resolvedAt: true },
+    })
+    const anchor = newest?.evaluatedFor ?? latestResolution?.resolvedAt
+    if (!anchor) return 0
+    const since = new Date(anchor.getTime() - (newest?.evaluatedFor ? CATCH_UP_OVERLAP_MS : CATCH_UP_FIRST_MS))
+    const resolved = await db.conversation.findMany({
+      where: {
+        status: 'resolved',
+        resolvedAt: { gte: since },
+        assignedAt: { not: null },
+      },
+      orderBy: { resolvedAt: 'desc' },
+      select: { id: true, resolvedAt: true },
+      take: MAX_REEVALUATE,
+    })
+    const kept = new Map<string, number | undefined>()
+    for (const ids of chunks(resolved.map((c) => c.id))) {
+      const rows = await db.qaResult.findMany({
+        where: { conversationId: { in: ids } },
+        select: { conversationId: true, evaluatedFor: true },
+      })
+      for (const row of rows) kept.set(row.conversationId, row.evaluatedFor?.getTime())
     }
+    let scheduled = 0
+    for (const c of resolved)
+      if (kept.get(c.id) !== c.resolvedAt!.getTime() && (await scheduleEvaluation(c.id))) scheduled++
+    if (scheduled > 0) logger.info({ scheduled }, 'QA caught up with conversations resolved while no instance listened')
+    return scheduled
+  }
+  scheduler.define(QA_CATCH_UP_JOB, async () => {
+    await catchUp()
   })
+
+  const subscription = bus
+    .subscribe('conversation.resolved', async (event) => {
+      const conversationId = (event as { conversationId?: unknown } | null)?.conversationId
+      if (typeof conversationId !== 'string') return
+      try {
+        await scheduleEvaluation(conversationId)
+      } catch (error) {
+        logger.error({ err: error, conversationId }, 'QA could not schedule the inspection of a resolved conversation')
+      }
+    })
+    .then(async (unsubscribe) => {
+      // listening now: what was resolved before is caught up by a job (once, whichever instance runs it)
+      await scheduler.schedule({ type: QA_CATCH_UP_JOB, key: 'qa:catch-up', runAt: 0 }).catch((error: unknown) => {
+        if ((error as { code?: string }).code !== ErrorCode.CONFLICT)
+          logger.warn({ err: error }, 'QA could not schedule its catch-up')
+      })
+      return unsubscribe
+    })
 
   // ── results ──
 
@@ -547,7 +614,7 @@ export function createQaService(deps: { db: Db; infra: Infra; audit: AuditLog; l
     scorecards,
     reevaluate,
     testRule,
-    /** Inspects a conversation's current resolution now (the job's work; tests and tools). */
+    /** Puts a resolved conversation's inspection on the queue (`force`: even when it was inspected). */
     scheduleEvaluation,
 
     /** Waits until the bus subscription is in place (tests, startup). */

@@ -10,10 +10,13 @@ import {
   type Connection,
   type Edge,
   type IsValidConnection,
+  type EdgeChange,
+  type Node,
   type NodeChange,
+  type OnDelete,
   type OnNodeDrag,
 } from '@xyflow/react'
-import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react'
+import { memo, useCallback, useEffect, useMemo, useState, type DragEvent } from 'react'
 import { useI18n } from '../i18n'
 import { categoryStyle, START_TYPE } from '../graph/node-types'
 import type { EditorStore } from '../editor/editor-store'
@@ -22,6 +25,11 @@ import { buildCanvasEdges, buildCanvasNodes, type CanvasNode } from './canvas-mo
 import { canvasNodeTypes } from './FlowNodeView'
 
 export const PALETTE_MIME = 'application/x-switchboard-node-type'
+
+// TEMPORARY (H6 experiments): flags read once
+const h6 = (name: string) => (localStorage.getItem('h6') ?? '').split(',').includes(name)
+const H6_VISIBLE_ONLY = h6('visible')
+const H6_NO_BG = h6('nobg')
 
 /**
  * The canvas (React Flow). The document in the store is the truth; React Flow's nodes are derived
@@ -69,9 +77,30 @@ export function FlowCanvas({ store, onRefused }: { store: EditorStore; onRefused
     return () => clearTimeout(timer)
   }, [hasNodes, flow])
 
+  // which connections are selected (to delete one): the canvas's own state, not the document's
+  const [selectedEdges, setSelectedEdges] = useState<ReadonlySet<string>>(() => new Set())
   const edges = useMemo(
-    () => buildCanvasEdges(shown, { problems: state.problemMap, overlays: state.overlays }),
-    [shown, state.problemMap, state.overlays],
+    () => buildCanvasEdges(shown, { problems: state.problemMap, overlays: state.overlays }, selectedEdges),
+    [shown, state.problemMap, state.overlays, selectedEdges],
+  )
+  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
+    if (!changes.some((c) => c.type === 'select')) return
+    setSelectedEdges((prev) => {
+      const next = new Set(prev)
+      for (const c of changes) if (c.type === 'select') c.selected ? next.add(c.id) : next.delete(c.id)
+      return next.size === prev.size && [...next].every((id) => prev.has(id)) ? prev : next
+    })
+  }, [])
+  // nodes and connections deleted together are one edit (one undo)
+  const onDelete: OnDelete<CanvasNode, Edge> = useCallback(
+    ({ nodes: deletedNodes, edges: deletedEdges }) => {
+      store.deleteElements(
+        deletedNodes.map((n) => n.id),
+        deletedEdges.map((e) => e.id),
+      )
+      setSelectedEdges(new Set())
+    },
+    [store],
   )
 
   // the viewport, lent to the store (focusNode, click-to-add, fit)
@@ -162,8 +191,8 @@ export function FlowCanvas({ store, onRefused }: { store: EditorStore; onRefused
         nodeTypes={canvasNodeTypes}
         onNodesChange={onNodesChange}
         onNodeDragStop={onNodeDragStop}
-        onNodesDelete={(deleted) => store.deleteNodes(deleted.map((n) => n.id))}
-        onEdgesDelete={(deleted) => store.deleteEdges(deleted.map((e) => e.id))}
+        onEdgesChange={onEdgesChange}
+        onDelete={onDelete}
         onConnect={onConnect}
         isValidConnection={isValidConnection}
         nodesDraggable={!readOnly}
@@ -173,29 +202,44 @@ export function FlowCanvas({ store, onRefused }: { store: EditorStore; onRefused
         multiSelectionKeyCode={['Meta', 'Control']}
         minZoom={0.1}
         maxZoom={2}
-        onlyRenderVisibleElements
+        onlyRenderVisibleElements={H6_VISIBLE_ONLY}
         proOptions={{ hideAttribution: true }}
         defaultEdgeOptions={{ type: 'smoothstep' }}
       >
-        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#d0d5dd" />
-        <MiniMap
-          pannable
-          zoomable
-          nodeStrokeWidth={2}
-          nodeColor={(n) => categoryStyle((n as CanvasNode).data.info?.category ?? '').color}
-          ariaLabel={t('designer.canvas.minimap')}
-        />
-        <Controls showInteractive={false}>
-          <ControlButton
-            onClick={() => store.autoLayout()}
-            title={t('designer.top.layout')}
-            aria-label={t('designer.top.layout')}
-          >
-            ⇣
-          </ControlButton>
-        </Controls>
-        {readOnly && <div className="sb-readonly-banner">{t('designer.canvas.readOnly')}</div>}
+        <CanvasChrome store={store} readOnly={readOnly} />
       </ReactFlow>
     </div>
   )
 }
+
+const minimapColor = (n: Node) => categoryStyle((n as CanvasNode).data.info?.category ?? '').color
+
+/**
+ * The background, minimap and controls: memoised, so a drag frame (which re-renders the canvas
+ * with the moved node) does not re-render them.
+ */
+const CanvasChrome = memo(function CanvasChrome({ store, readOnly }: { store: EditorStore; readOnly: boolean }) {
+  const { t } = useI18n()
+  return (
+    <>
+      {!H6_NO_BG && <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#d0d5dd" />}
+      <MiniMap
+        pannable
+        zoomable
+        nodeStrokeWidth={2}
+        nodeColor={minimapColor}
+        ariaLabel={t('designer.canvas.minimap')}
+      />
+      <Controls showInteractive={false}>
+        <ControlButton
+          onClick={() => store.autoLayout()}
+          title={t('designer.top.layout')}
+          aria-label={t('designer.top.layout')}
+        >
+          ⇣
+        </ControlButton>
+      </Controls>
+      {readOnly && <div className="sb-readonly-banner">{t('designer.canvas.readOnly')}</div>}
+    </>
+  )
+})

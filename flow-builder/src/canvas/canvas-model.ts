@@ -87,7 +87,11 @@ export function buildCanvasNodes(
 }
 
 /** One edge per output port, id `from:port`; red when the validator complains, coloured by overlays. */
-export function buildCanvasEdges(doc: FlowDocument, deco: Pick<Decorations, 'problems' | 'overlays'>): Edge[] {
+export function buildCanvasEdges(
+  doc: FlowDocument,
+  deco: Pick<Decorations, 'problems' | 'overlays'>,
+  selected: ReadonlySet<string> = new Set(),
+): Edge[] {
   const edgeKinds = new Map<string, OverlayKind[]>()
   for (const list of deco.overlays.values())
     for (const o of list) for (const id of o.edgeIds ?? []) edgeKinds.set(id, [...(edgeKinds.get(id) ?? []), o.kind])
@@ -95,6 +99,13 @@ export function buildCanvasEdges(doc: FlowDocument, deco: Pick<Decorations, 'pro
     const id = edgeId(e)
     const classes = [...(edgeKinds.get(id) ?? []).map((k) => `ov-${k}`)]
     if (deco.problems.edgeIds.has(id)) classes.push('has-problem')
-    return { id, source: e.from, sourceHandle: e.port, target: e.to, className: classes.join(' ') || undefined }
+    return {
+      id,
+      source: e.from,
+      sourceHandle: e.port,
+      target: e.to,
+      className: classes.join(' ') || undefined,
+      ...(selected.has(id) ? { selected: true } : {}),
+    }
   })
 }

@@ -275,6 +275,10 @@ export class EditorStore implements EditorApi, EditorPreview {
   deleteEdges(ids: Iterable<string>): void {
     this.commit(removeEdges(this.state.document, new Set(ids)))
   }
+  /** Nodes and edges deleted together (the Delete key): one edit, so one undo brings all of them back. */
+  deleteElements(nodeIds: Iterable<string>, edgeIds: Iterable<string>): void {
+    this.commit(removeNodes(removeEdges(this.state.document, new Set(edgeIds)), new Set(nodeIds)))
+  }
   deleteSelection(): void {
     this.deleteNodes(this.state.selection)
   }

@@ -7,7 +7,7 @@ import type { FlowDocument, FlowNode } from '../graph/document'
 import { expressionSuggestions } from '../graph/expressions'
 import { categoryStyle, type NodeTypeInfo } from '../graph/node-types'
 import { detailOf, type FlowProblem } from '../graph/problems'
-import { formFields, formTemplates, formWidgets, type NodeFormContext } from './form-parts'
+import { formFields, formTemplates, formWidgets, InlineText, type NodeFormContext } from './form-parts'
 import { localizeSchema } from './schema-labels'
 import { buildUiSchema, pruneConfig, toErrorSchema } from './ui-schema'
 
@@ -55,7 +55,9 @@ export const NodeForm = memo(function NodeForm(props: Props) {
           </button>
         )}
       </header>
-      <p className="sb-form-desc">{info.description[locale]}</p>
+      <p className="sb-form-desc">
+        <InlineText text={info.description[locale]} />
+      </p>
       {general.length > 0 && (
         <ul className="sb-form-problems">
           {general.map((p, i) => (

@@ -1,4 +1,5 @@
 import type {
+  DescriptionFieldProps,
   FieldProps,
   IconButtonProps,
   RegistryFieldsType,
@@ -18,9 +19,29 @@ export interface NodeFormContext {
 
 type Kind = 'expression' | 'template' | null
 
+/** A text with `code` spans (port names, variables in help texts and node descriptions). */
+export function InlineText({ text }: { text: string }) {
+  const parts = text.split(/`([^`]+)`/)
+  return <>{parts.map((part, i) => (i % 2 ? <code key={i}>{part}</code> : part))}</>
+}
+
 /** A field's help text, between its label and its input (where rjsf puts a description). */
 const Help = ({ text }: { text: string | undefined }) =>
-  text ? <div className="sb-help sb-field-help">{text}</div> : null
+  text ? (
+    <div className="sb-help sb-field-help">
+      <InlineText text={text} />
+    </div>
+  ) : null
+
+/** rjsf's description of a field, list or group: the same help text. */
+function DescriptionFieldTemplate({ id, description }: DescriptionFieldProps) {
+  if (!description) return null
+  return (
+    <div id={id} className="sb-help field-description">
+      {typeof description === 'string' ? <InlineText text={description} /> : description}
+    </div>
+  )
+}
 const kindOf = (options: Record<string, unknown> | undefined): Kind => (options?.expression as Kind | undefined) ?? null
 
 function ExpressionWidget(props: WidgetProps) {
@@ -253,6 +274,7 @@ export const formFields: RegistryFieldsType = {
   keyValue: KeyValueField,
 }
 export const formTemplates: Partial<TemplatesType> = {
+  DescriptionFieldTemplate,
   ButtonTemplates: {
     AddButton,
     RemoveButton: button('×', 'designer.form.remove'),

@@ -13,7 +13,7 @@ const en = {
   unassigned: 'Not assigned yet',
   noPhone: 'No number',
   attempts: '{n} / {max}',
-  dueIn: 'due',
+  dueIn: 'Due',
   windowUntil: 'until {at}',
   openConversation: 'Conversation',
   openTicket: 'Ticket #{id}',

@@ -19,7 +19,11 @@ export interface Segment {
  */
 export function segmentsOf(body: string, marks: readonly Mark[]): Segment[] {
   const clipped = marks
-    .map((m) => ({ ...m, start: Math.max(0, Math.min(body.length, m.start)), end: Math.max(0, Math.min(body.length, m.end)) }))
+    .map((m) => ({
+      ...m,
+      start: Math.max(0, Math.min(body.length, m.start)),
+      end: Math.max(0, Math.min(body.length, m.end)),
+    }))
     .filter((m) => m.end > m.start)
   const cuts = [...new Set([0, body.length, ...clipped.flatMap((m) => [m.start, m.end])])].sort((a, b) => a - b)
   const out: Segment[] = []

@@ -5,7 +5,8 @@ export const messages = {
       nav: 'Quality',
       navMine: 'My quality',
       title: 'Quality inspection',
-      subtitle: 'Every finished conversation checked against the rules: review the results, coach, follow the scorecards',
+      subtitle:
+        'Every finished conversation checked against the rules: review the results, coach, follow the scorecards',
       tabs: { results: 'Results', scorecards: 'Scorecards', rules: 'Rules' },
       kinds: {
         'forbidden-phrase': 'Forbidden phrase',
@@ -58,7 +59,8 @@ export const messages = {
         messages: '{n} messages',
         score: 'Score',
         autoScore: 'the rules gave {n}',
-        reevaluated: 'Inspected again after the review (the conversation was reopened, or the rules were re-run); the review was applied again.',
+        reevaluated:
+          'Inspected again after the review (the conversation was reopened, or the rules were re-run); the review was applied again.',
         hits: 'Hits',
         noHits: 'Nothing found: every rule was met.',
         missing: 'not said',
@@ -108,7 +110,8 @@ export const messages = {
         emptyText: 'Scorecards fill up as conversations are resolved and inspected.',
       },
       rules: {
-        intro: 'Every resolved conversation (and call transcript) is checked against the enabled rules. A hit costs its points; the score is 100 minus the points, per category and overall.',
+        intro:
+          'Every resolved conversation (and call transcript) is checked against the enabled rules. A hit costs its points; the score is 100 minus the points, per category and overall.',
         new: 'New rule',
         name: 'Rule',
         kind: 'Kind',
@@ -123,7 +126,8 @@ export const messages = {
         deleteTitle: 'Delete the rule “{name}”?',
         deleteText: 'Results already kept keep its hits, by name. New conversations are no longer checked against it.',
         empty: 'No QA rules yet',
-        emptyText: 'An admin adds rules: forbidden phrases, required phrases such as the privacy notice, timing, sentiment, resolution.',
+        emptyText:
+          'An admin adds rules: forbidden phrases, required phrases such as the privacy notice, timing, sentiment, resolution.',
         timing: {
           'first-response': 'First reply within {seconds} s',
           silence: 'No customer left unanswered over {seconds} s',
@@ -173,7 +177,8 @@ export const messages = {
         queues: 'Queues (none: every queue)',
         intents: 'Intents (comma separated)',
         when: 'Condition (JSONata)',
-        scopeHint: 'All that is set must hold. The condition reads the conversation, e.g. attributes.orderAmount > 500.',
+        scopeHint:
+          'All that is set must hold. The condition reads the conversation, e.g. attributes.orderAmount > 500.',
         try: 'Try it',
         tryOnText: 'On a text',
         tryOnConversation: 'On a conversation',
@@ -312,7 +317,8 @@ export const messages = {
         emptyText: '会话解决并质检后，评分卡会逐渐充实。',
       },
       rules: {
-        intro: '每个已解决的会话（及通话转写）都会按启用的规则检查。每次命中扣除其分值；分数 = 100 减去扣分，分类和总分分别计算。',
+        intro:
+          '每个已解决的会话（及通话转写）都会按启用的规则检查。每次命中扣除其分值；分数 = 100 减去扣分，分类和总分分别计算。',
         new: '新建规则',
         name: '规则',
         kind: '类型',

@@ -76,7 +76,10 @@ describe('the rule form', () => {
     expect(payload.scope).toEqual(rule.scope)
     expect(payload.config).toEqual(rule.config)
     expect(patchOf(formOf(rule))).not.toHaveProperty('kind')
-    expect(payloadOf(formOf(stored({ kind: 'timing', category: 'process', config: { measure: 'silence', seconds: 90 } }))).config).toEqual({
+    expect(
+      payloadOf(formOf(stored({ kind: 'timing', category: 'process', config: { measure: 'silence', seconds: 90 } })))
+        .config,
+    ).toEqual({
       measure: 'silence',
       seconds: 90,
     })

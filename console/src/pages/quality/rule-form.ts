@@ -92,7 +92,11 @@ export function formOf(rule: QaRule): RuleForm {
     intents: (rule.scope.intents ?? []).join(', '),
     when: rule.scope.when ?? '',
     phrases: phrases.length
-      ? phrases.map((p) => ({ text: p.text, variants: (p.variants ?? []).join(', '), regexes: (p.regexes ?? []).join('\n') }))
+      ? phrases.map((p) => ({
+          text: p.text,
+          variants: (p.variants ?? []).join(', '),
+          regexes: (p.regexes ?? []).join('\n'),
+        }))
       : form.phrases,
     speaker: (c.speaker as RuleForm['speaker']) ?? 'agent',
     match: (c.match as RuleForm['match']) ?? 'any',
@@ -141,7 +145,11 @@ export function configOf(form: RuleForm): Record<string, unknown> {
     case 'sentiment':
       return { lastMessages: form.lastMessages, useConversationSentiment: form.useConversationSentiment }
     case 'resolution':
-      return { lastMessages: form.lastMessages, llm: form.llm, ...(form.rubric.trim() ? { rubric: form.rubric.trim() } : {}) }
+      return {
+        lastMessages: form.lastMessages,
+        llm: form.llm,
+        ...(form.rubric.trim() ? { rubric: form.rubric.trim() } : {}),
+      }
   }
 }
 

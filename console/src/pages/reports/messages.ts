@@ -17,11 +17,19 @@ export const messages = {
         invalid: 'Pick a first and a last day, the first not after the last',
       },
       interval: { label: 'Interval', hour: 'Hour', day: 'Day', week: 'Week' },
-      groupBy: { label: 'Group by', none: 'Nothing', channel: 'Channel', queue: 'Queue', intent: 'Intent', agent: 'Agent' },
+      groupBy: {
+        label: 'Group by',
+        none: 'Nothing',
+        channel: 'Channel',
+        queue: 'Queue',
+        intent: 'Intent',
+        agent: 'Agent',
+      },
       filters: { queue: 'Queue', allQueues: 'All queues', channel: 'Channel', allChannels: 'All channels' },
       export: 'Export CSV',
       timeZone: '{from} – {to} · times in {zone}',
-      truncated: 'This period has more than 200,000 conversations: the figures cover the first 200,000. Pick a shorter period.',
+      truncated:
+        'This period has more than 200,000 conversations: the figures cover the first 200,000. Pick a shorter period.',
       loadError: 'The figures could not be read: {message}',
       empty: 'No conversations in this period',
       emptyText: 'Pick another period, or remove the queue and channel filters.',
@@ -47,11 +55,13 @@ export const messages = {
         noCsat: 'No answers in this period',
       },
       formula: {
-        offered: 'Conversations that arrived in the period, on every channel (a conversation counts in the interval it arrived in).',
+        offered:
+          'Conversations that arrived in the period, on every channel (a conversation counts in the interval it arrived in).',
         answerRate: 'Answered ÷ queued: of the conversations handed to a queue, the share an agent took.',
         abandonRate:
           'Abandoned ÷ queued: queued, never assigned, and ended — the customer left or it was closed while waiting. Those still waiting are neither answered nor abandoned.',
-        waitP90: 'For answered conversations, assignment − queueing; p90 = 9 in 10 waited at most this long (nearest rank).',
+        waitP90:
+          'For answered conversations, assignment − queueing; p90 = 9 in 10 waited at most this long (nearest rank).',
         handleP50:
           'For answered and resolved conversations, resolution − assignment (talk and after-work); p50 = the median.',
         fcr: 'Resolved first time ÷ decided: no ticket opened from it and the customer did not come back (about the same intent) within 7 days. Decided once the 7 days have passed or the customer came back.',
@@ -189,7 +199,8 @@ export const messages = {
       formula: {
         offered: '该时段内进入的会话数，含所有渠道（会话计入它进入时所在的区间）。',
         answerRate: '接通 ÷ 排队：转入队列的会话中，被坐席接起的比例。',
-        abandonRate: '放弃 ÷ 排队：排过队、从未分配、且已结束（客户离开或等待中被关闭）。仍在等待的既不算接通也不算放弃。',
+        abandonRate:
+          '放弃 ÷ 排队：排过队、从未分配、且已结束（客户离开或等待中被关闭）。仍在等待的既不算接通也不算放弃。',
         waitP90: '已接通会话的 分配时间 − 排队时间；p90 = 90% 的客户等待不超过此值（最近秩法）。',
         handleP50: '已接通且已解决会话的 解决时间 − 分配时间（通话与话后处理）；p50 = 中位数。',
         fcr: '首次解决 ÷ 已判定：没有由它创建工单，且客户 7 天内没有再来（同一意图）。7 天过后或客户再来时即判定。',

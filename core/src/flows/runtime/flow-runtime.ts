@@ -5,6 +5,7 @@ import type { Db } from '../../storage/index.js'
 import type { NodeTypeRegistry } from '../node-types/registry.js'
 import { createDbEffects, type DbEffectsDeps } from './db-effects.js'
 import { FlowEngine, type FlowEngineDeps } from './flow-engine.js'
+import type { RunRecord } from './run-record.js'
 import { createPrismaRunStore } from './prisma-run-store.js'
 import { stepsOfTurns } from './run-trace.js'
 import { createSqliteRunStore } from './sqlite-run-store.js'
@@ -40,13 +41,29 @@ export function createFlowRuntime(deps: FlowRuntimeDeps) {
   const sqliteStore = deps.sqliteFile ? createSqliteRunStore(deps.sqliteFile, prismaStore) : undefined
   const store = sqliteStore ?? prismaStore
   const timerKey = (runId: string, waitId: string) => `flow-timer:${runId}:${waitId}`
+  /**
+   * The run's `intent` variable (set by the classify-intent node, or by a flow's own keyword
+   * routing) is what the conversation is about: reports, recurring issues and routing read it.
+   */
+  async function recordIntent(run: RunRecord) {
+    const intent = run.variables.intent
+    if (!run.conversationId || typeof intent !== 'string' || !intent || intent.length > 100) return
+    await db.conversation.updateMany({
+      where: { id: run.conversationId, OR: [{ intent: null }, { intent: { not: intent } }] },
+      data: { intent },
+    })
+  }
+
   const engine = new FlowEngine({
     // nodes read the time through ctx.now(): scenario tests move it with a manual clock
     now: () => infra.clock.now(),
     registry: deps.registry,
     store,
     locks: infra.locks,
-    onOutputs: deps.onOutputs,
+    onOutputs: async (run, outputs) => {
+      await recordIntent(run)
+      await deps.onOutputs?.(run, outputs)
+    },
     effectsFor: (run) =>
       createDbEffects(
         {

@@ -48,7 +48,6 @@ export function planVoiceEdge(settings: VoiceSettings, dataDir: string): EdgePla
   if (tls && settings.tlsPort) listeners.push({ transport: 'tls', kind: 'sip', port: settings.tlsPort })
   if (settings.wsPort) listeners.push({ transport: 'tcp', kind: 'ws', port: settings.wsPort })
   if (tls && settings.wssPort) listeners.push({ transport: 'tls', kind: 'wss', port: settings.wssPort })
-  if (settings.sipPort === 0) problems.push('voice.sipPort must not be 0: trunks and phones need it')
 
   const tcpPorts = listeners.filter((l) => l.transport !== 'udp').map((l) => l.port)
   if (new Set(tcpPorts).size !== tcpPorts.length)

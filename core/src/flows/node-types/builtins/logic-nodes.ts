@@ -148,7 +148,7 @@ export const businessHoursNode = defineNodeType({
     'weekly.sat': { label: { en: 'Saturday', 'zh-CN': '周六' } },
     'weekly.sun': { label: { en: 'Sunday', 'zh-CN': '周日' } },
     holidayCountry: {
-      label: { en: 'Public holidays of', 'zh-CN': '法定节假日' },
+      label: { en: 'Public holidays (country)', 'zh-CN': '法定节假日（国家）' },
       help: {
         en: "A country code, e.g. CN: that country's public holidays are closed.",
         'zh-CN': '国家代码，如 CN：该国法定节假日不营业。',

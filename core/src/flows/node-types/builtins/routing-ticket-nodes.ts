@@ -136,7 +136,7 @@ export const createTicketNode = defineNodeType({
       label: { en: 'Subject', 'zh-CN': '工单标题' },
       help: {
         en: 'The ticket’s subject; {{ }} inserts a variable, e.g. Refund for order {{ vars.orderNumber }}',
-        'zh-CN': '工单标题；用 {{ }} 插入变量，如 订单 {{ vars.orderNumber }} 退款',
+        'zh-CN': '用 {{ }} 插入变量，如 订单 {{ vars.orderNumber }} 退款',
       },
     },
     priority: {
