@@ -292,7 +292,7 @@ describe('outbound webhooks', () => {
   })
 
   it('sends a webhook.test event on request and reports the outcome', async () => {
-    const hook = await subscribe('/ping', ['survey.due'])
+    const hook = await subscribe('/ping', ['survey.sent'])
     const res = await call('POST', `/api/v1/webhooks/${hook.id}/test`)
     expect(res.statusCode).toBe(200)
     expect(json(res)).toMatchObject({ type: 'webhook.test', status: 'succeeded', attempts: 1, responseStatus: 200 })
@@ -300,13 +300,13 @@ describe('outbound webhooks', () => {
     expectSigned(request!, hook.secret)
     expect(JSON.parse(request!.body)).toMatchObject({ type: 'webhook.test', data: { webhookId: hook.id } })
 
-    const down = await subscribe('/ping-down', ['survey.due'], () => 502)
+    const down = await subscribe('/ping-down', ['survey.sent'], () => 502)
     const failed = json(await call('POST', `/api/v1/webhooks/${down.id}/test`))
     expect(failed).toMatchObject({ status: 'failed', attempts: 1, responseStatus: 502 })
     // a test is a diagnosis: it does not count towards deactivation
     expect(json(await call('GET', `/api/v1/webhooks/${down.id}`)).failingSince).toBeNull()
 
-    const slow = await subscribe('/ping-hang', ['survey.due'], () => 'hang')
+    const slow = await subscribe('/ping-hang', ['survey.sent'], () => 'hang')
     const timedOut = json(await call('POST', `/api/v1/webhooks/${slow.id}/test`))
     expect(timedOut).toMatchObject({ status: 'failed', responseStatus: null, lastError: 'no answer within 1000 ms' })
   })
