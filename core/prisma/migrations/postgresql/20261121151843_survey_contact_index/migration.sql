@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Survey_contactId_status_idx" ON "Survey"("contactId", "status");
