@@ -450,6 +450,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       await services.conversations.drain()
       await services.routing.stop()
       await services.flowTriggers.stop()
+      // what events already set off (a job to schedule, a clock to stop) finishes before the scheduler stops
+      await infra.bus.drain()
       await infra.scheduler.stop()
       await services.webhooks.stop()
       await services.plugins.stop()

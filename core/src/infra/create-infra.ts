@@ -28,7 +28,8 @@ export async function createInfra({ db, logger, redis, clock = systemClock }: In
   const onJobError = (error: unknown, job: { id: string; type: string; attempts: number }) =>
     logger.warn({ err: error, jobId: job.id, jobType: job.type, attempt: job.attempts }, 'scheduled job failed')
 
-  const onSchedulerFault = (error: unknown) => logger.error({ err: error }, 'scheduler: database error; retrying in 5 s')
+  const onSchedulerFault = (error: unknown) =>
+    logger.error({ err: error }, 'scheduler: database error; retrying in 5 s')
 
   if (!redis) {
     return {

@@ -315,6 +315,28 @@ function defineContract(impl: Implementation): void {
         expect(second).toEqual([1, 2])
       })
 
+      it('drain() waits for the handlers in flight and for the work they set off', async () => {
+        const { bus } = await store.open()
+        const done: string[] = []
+        let started = false
+        await bus.subscribe('slow.first', async () => {
+          started = true
+          await new Promise((r) => setTimeout(r, 150))
+          done.push('first')
+          await bus.publish('slow.second', null)
+        })
+        await bus.subscribe('slow.second', async () => {
+          await new Promise((r) => setTimeout(r, 100))
+          done.push('second')
+        })
+        await bus.publish('slow.first', null)
+        // over Redis the event first has to come back from the server; in memory it is counted at once
+        if (impl.name === 'redis') await until(() => started, 2000, 'delivery started')
+        await bus.drain()
+        if (impl.name === 'memory') expect(done).toEqual(['first', 'second'])
+        else expect(done[0]).toBe('first')
+      })
+
       it('isolates a throwing or hanging handler from the other subscribers and the publisher', async () => {
         const { bus } = await store.open()
         const good: unknown[] = []

@@ -16,6 +16,12 @@ export interface EventBus {
    * Returns a function that unsubscribes.
    */
   subscribe(pattern: string, handler: EventHandler): Promise<() => Promise<void>>
+  /**
+   * Waits (at most `timeoutMs`) until the handlers running in this process have finished, also
+   * those they set off: on shutdown, what an event started (a job to schedule) is done before
+   * the scheduler stops.
+   */
+  drain(timeoutMs?: number): Promise<void>
   close(): Promise<void>
 }
 export type EventHandler = (event: unknown, topic: string) => void | Promise<void>
@@ -123,4 +129,26 @@ export function retryDelayMs(attempt: number): number {
 
 export function topicMatches(pattern: string, topic: string): boolean {
   return pattern.endsWith('*') ? topic.startsWith(pattern.slice(0, -1)) : pattern === topic
+}
+
+/** Handler runs in flight, so drain() can wait for them (and for the ones they start). */
+export function createInFlight() {
+  const running = new Set<Promise<unknown>>()
+  return {
+    track(work: Promise<unknown>) {
+      running.add(work)
+      void work.finally(() => running.delete(work))
+    },
+    async drain(timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs
+      while (running.size > 0 && Date.now() < deadline) {
+        await Promise.race([
+          Promise.allSettled([...running]),
+          new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now()))),
+        ])
+        // a handler may publish again: the new deliveries start on the next turn of the loop
+        await new Promise((r) => setImmediate(r))
+      }
+    },
+  }
 }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis'
 import type { EventBus, EventHandler } from '../types.js'
-import { topicMatches } from '../types.js'
+import { createInFlight, topicMatches } from '../types.js'
 
 /**
  * Event bus over Redis pub/sub: every instance receives every event it subscribed to.
@@ -15,6 +15,7 @@ export function createRedisBus(
 ): EventBus {
   const channelPrefix = `${prefix}bus:`
   const subscriptions = new Set<{ pattern: string; redisPattern: string; handler: EventHandler }>()
+  const inFlight = createInFlight()
   const redisPatterns = new Map<string, number>()
 
   subscriber.on('pmessage', (redisPattern: string, channel: string, message: string) => {
@@ -30,9 +31,11 @@ export function createRedisBus(
     // only to the handlers of that pattern, so every handler gets the event once.
     for (const sub of subscriptions) {
       if (sub.redisPattern !== redisPattern || !topicMatches(sub.pattern, topic)) continue
-      Promise.resolve()
-        .then(() => sub.handler(event, topic))
-        .catch((error) => onHandlerError(error, topic))
+      inFlight.track(
+        Promise.resolve()
+          .then(() => sub.handler(event, topic))
+          .catch((error) => onHandlerError(error, topic)),
+      )
     }
   })
 
@@ -62,6 +65,8 @@ export function createRedisBus(
         }
       }
     },
+    // events published by others may still be on their way from Redis: only what arrived is awaited
+    drain: (timeoutMs) => inFlight.drain(timeoutMs),
     async close() {
       subscriptions.clear()
       if (redisPatterns.size > 0) await subscriber.punsubscribe(...redisPatterns.keys()).catch(() => undefined)
