@@ -16,6 +16,7 @@ import { isAlive } from '../../core/src/voice/edge/process-group.js'
 import { findProgram } from '../../core/src/voice/edge/programs.js'
 import { busyPorts } from '../../core/src/voice/edge/port-probe.js'
 import {
+  createNgClient,
   deriveVoiceSecret,
   planVoiceEdge,
   probeSipOptions,
@@ -92,7 +93,11 @@ describe.skipIf(!kamailio || !rtpengine)('voice edge supervision', () => {
       strays.push(stray.pid!)
       stray.unref()
     }
-    await until('the leftovers to hold the ports', async () => (await busyPorts(plan)).length >= 3)
+    // (asked, not probed by binding: a probe holding a port for a moment could make them fail)
+    const ng = createNgClient({ port: plan.rtpenginePort })
+    const serving = async () =>
+      (await ng.ping(500)) && (await probeSipOptions({ host: '127.0.0.1', port: config.voice.sipPort }))?.status === 200
+    await until('the leftovers to serve', serving, 30_000).finally(() => ng.close())
     await until('the pid files', () => existsSync(kamailioPidFile(plan)) && existsSync(rtpenginePidFile(plan)))
     const leftover = Number(readFileSync(kamailioPidFile(plan), 'utf8'))
 
