@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { checkExpression } from '../flows/expressions/expressions.js'
+import { checkExpression } from '../flows/index.js'
 import { regexProblem } from './phrase-match.js'
 import { normalizePhrase } from './text-normalize.js'
 

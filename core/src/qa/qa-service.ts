@@ -1,4 +1,5 @@
 import { IANAZone } from 'luxon'
+import type { z } from 'zod'
 import type { Actor, AuditLog } from '../audit/index.js'
 import { ErrorCode, userError } from '../errors/index.js'
 import type { Infra } from '../infra/index.js'
@@ -139,7 +140,15 @@ export function createQaService(deps: { db: Db; infra: Infra; audit: AuditLog; l
     return member?.teamId ?? null
   }
 
+  /** One writer at a time per result: an inspection and a review of the same conversation do not overwrite each other. */
+  const resultLock = <T>(conversationId: string, fn: () => Promise<T>) =>
+    infra.locks.withLock(`qa-result:${conversationId}`, { ttlMs: 60_000, waitMs: 15_000 }, fn)
+
   async function evaluate(job: EvaluateJob): Promise<void> {
+    await resultLock(job.conversationId, () => inspect(job))
+  }
+
+  async function inspect(job: EvaluateJob): Promise<void> {
     const inspection = await readInspection(db, job.conversationId)
     if (!inspection) return
     const conversation = inspection.conversation as Inspection['conversation'] & {
@@ -352,10 +361,9 @@ export function createQaService(deps: { db: Db; infra: Infra; audit: AuditLog; l
     }
   }
 
-  /** A supervisor's review: kept in the history, applied to the hits and the score, told to the agent. */
-  async function review(viewer: Viewer, actor: Actor, id: string, input: ReviewInput) {
-    const data = parseInput(reviewInput, input, 'payload')
-    const row = await visibleResult(viewer, id)
+  /** Checks a review against the result as it is now and writes it: the review row, the hits and score, the audit entry. */
+  async function saveReview(actor: Actor, reviewerId: string, id: string, data: z.output<typeof reviewInput>) {
+    const row = await db.qaResult.findUniqueOrThrow({ where: { id } })
     const hits = hitsOf(row)
     const problems = data.overrides.flatMap((override, i) =>
       hits.some((hit) => overrideMatches(override, hit))
@@ -388,7 +396,7 @@ export function createQaService(deps: { db: Db; infra: Infra; audit: AuditLog; l
       await tx.qaReview.create({
         data: {
           resultId: id,
-          reviewerId: viewer.id,
+          reviewerId,
           verdict: data.verdict,
           overrides,
           score: data.score ?? null,
@@ -417,6 +425,14 @@ export function createQaService(deps: { db: Db; infra: Infra; audit: AuditLog; l
         tx as never,
       )
     })
+    return now
+  }
+
+  /** A supervisor's review: kept in the history, applied to the hits and the score, told to the agent. */
+  async function review(viewer: Viewer, actor: Actor, id: string, input: ReviewInput) {
+    const data = parseInput(reviewInput, input, 'payload')
+    const row = await visibleResult(viewer, id)
+    const at = await resultLock(row.conversationId, () => saveReview(actor, viewer.id, id, data))
     const detail = await resultDetail(viewer, id)
     await bus.publish('qa.result.reviewed', {
       resultId: id,
@@ -436,7 +452,7 @@ export function createQaService(deps: { db: Db; infra: Infra; audit: AuditLog; l
         link: `/qa/results/${id}`,
         userIds: [row.agentId],
         data: { resultId: id, conversationId: row.conversationId, score: detail.score },
-        at: now.toISOString(),
+        at: at.toISOString(),
       })
     return detail
   }

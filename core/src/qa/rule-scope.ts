@@ -1,4 +1,4 @@
-import { evaluateExpression } from '../flows/expressions/expressions.js'
+import { evaluateExpression } from '../flows/index.js'
 import type { Inspection } from './transcript.js'
 
 export interface RuleScope {

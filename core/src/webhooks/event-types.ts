@@ -33,6 +33,9 @@ export const PUBLIC_EVENT_TYPES = {
   'survey.sent': 'a follow-up survey (CSAT or NPS) was sent on the customer’s channel',
   'survey.answered': 'a customer answered a survey (with `low` when the score is at or below the threshold)',
   'recurring-issue.raised': 'the same customer got in touch about the same problem N times within the window',
+  'qa.result.created': 'a finished conversation was inspected by the quality rules (score and hits)',
+  'qa.result.updated': 'an inspection was redone (the conversation was resolved again, or an admin asked)',
+  'qa.result.reviewed': 'a supervisor agreed with or overrode an inspection',
   'alert.raised': 'a threshold alert rule started firing (e.g. more than N waiting in a queue)',
   'alert.cleared': 'a threshold alert ended: its condition no longer holds, or the rule was removed',
 } as const
