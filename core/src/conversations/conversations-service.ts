@@ -100,7 +100,7 @@ export function createConversationsService(deps: {
       return await db.$transaction(async (tx) => {
         const conversation = await tx.conversation.update({
           where: { id: conversationId },
-          data: { messageSeq: { increment: 1 }, version: { increment: 1 }, lastMessageAt: new Date() },
+          data: { messageSeq: { increment: 1 }, version: { increment: 1 }, lastMessageAt: infra.clock.now() },
         })
         const row = await tx.message.create({ data: { ...message, conversationId, seq: conversation.messageSeq } })
         return { message: row, conversation }
@@ -502,14 +502,14 @@ export function createConversationsService(deps: {
       if (change.priority !== undefined) data.priority = change.priority
       if (change.status === 'resolved') {
         data.status = 'resolved'
-        data.resolvedAt = new Date()
+        data.resolvedAt = infra.clock.now()
         data.lastAgentId = current.assigneeId ?? current.lastAgentId
         data.assigneeId = null
       }
       if (change.status === 'open' && current.status === 'resolved') {
         data.status = current.lastAgentId ? 'queued' : 'bot'
         data.resolvedAt = null
-        data.queuedAt = current.lastAgentId ? new Date() : null
+        data.queuedAt = current.lastAgentId ? infra.clock.now() : null
       }
       const saved = await db.conversation.update({ where: { id }, data })
       await deps.audit.record(actor, {
