@@ -27,7 +27,10 @@ class RealtimeConnection {
 
   /** Opens the socket (once); resolves when it is connected. */
   connect(): Promise<void> {
-    if (this.client && this.status.value !== 'offline') return this.opening ?? Promise.resolve()
+    // parts of a page connect at once: while the first is still fetching its ticket there is no
+    // client yet, and a second socket would be opened beside it (its subscriptions then lost)
+    if (this.opening) return this.opening
+    if (this.client && this.status.value !== 'offline') return Promise.resolve()
     this.opening = this.open().finally(() => (this.opening = null))
     return this.opening
   }
