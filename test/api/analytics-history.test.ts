@@ -185,5 +185,13 @@ describe('analytics over a generated month', () => {
     })
     expect(res.statusCode).toBe(400)
     expect(JSON.parse(res.payload).details[0].path).toBe('to')
+    for (const url of [
+      '/api/v1/analytics/top-issues?timeZone=Foo/Bar',
+      '/api/v1/analytics/metrics?from=2026-10-01T00:00:00Z&to=2026-10-02T00:00:00Z&timeZone=Mars/Olympus',
+    ]) {
+      const bad = await t.app.server.inject({ method: 'GET', url, headers: bearer(token) })
+      expect(bad.statusCode, url).toBe(400)
+      expect(JSON.parse(bad.payload).details[0].path).toBe('timeZone')
+    }
   })
 })

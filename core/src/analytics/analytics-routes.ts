@@ -1,11 +1,18 @@
 import type { ServerRoute } from '@hapi/hapi'
+import { IANAZone } from 'luxon'
 import { z } from 'zod'
 import { defineRoute } from '../http/define-route.js'
 import type { AnalyticsService } from './analytics-service.js'
 import { metricsToCsv } from './metrics-csv.js'
 
 const tags = ['analytics']
-const timeZone = z.string().min(1).max(64).optional().describe('IANA time zone for the intervals, e.g. Asia/Shanghai')
+const timeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((zone) => IANAZone.isValidZone(zone), 'not an IANA time zone, e.g. Asia/Shanghai')
+  .optional()
+  .describe('IANA time zone for the intervals, e.g. Asia/Shanghai')
 
 const metricsQuery = z.strictObject({
   from: z.coerce.date().describe('start of the range (inclusive), ISO 8601'),
