@@ -70,7 +70,7 @@ import { createSlaService, slaRoutes, type SlaService } from './sla/index.js'
 import { createUsersService, usersRoutes, type UsersService } from './users/index.js'
 import { createWebhooksService, webhooksRoutes, type WebhooksService } from './webhooks/index.js'
 import { version } from './version.js'
-import { deriveVoiceSecret, startVoiceEdge, type VoiceEdge } from './voice/index.js'
+import { createVoiceCalls, deriveVoiceSecret, startVoiceEdge, type VoiceCalls, type VoiceEdge } from './voice/index.js'
 
 export interface Services {
   audit: AuditLog
@@ -101,6 +101,9 @@ export interface Services {
   surveys: SurveysService
   recurringIssues: RecurringIssuesService
   callbacks: CallbacksService
+  // [services:voice]
+  /** the voice channel's calls (answering starts with the voice edge, when voice is on) */
+  voiceCalls: VoiceCalls
   // [services:qa]
   qa: QaService
 }
@@ -205,10 +208,14 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     callbacks: () => callbacks,
     surveys: () => surveys,
     tickets: () => tickets,
+    // [wiring:live] flows change queues' routing (update-queue) through the queues service
+    queues: () => services.queues,
     onOutputs: async (run, outputs) => {
       await conversations
         .deliverFlowOutputs(run.conversationId!, outputs)
         .catch((error: unknown) => logger.error({ err: error, runId: run.id }, "a flow's messages were not delivered"))
+      // a call's prompts, key collection, hand-off and hang-up (voice/calls)
+      voiceCalls.flowOutputs(run, outputs)
     },
   })
   const simulator = {
@@ -287,6 +294,19 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     },
   })
 
+  // [wiring:voice]
+  const voiceCalls = createVoiceCalls({
+    numbers: splitList(config.voice.numbers),
+    db,
+    clock: infra.clock,
+    logger,
+    dataDir: config.data.dir,
+    phoneRegion: config.pii.defaultRegion,
+    conversations,
+    contacts,
+    flowRuntime,
+  })
+
   const services: Services = {
     audit,
     auth,
@@ -316,6 +336,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     surveys,
     recurringIssues,
     callbacks,
+    // [services-init:voice]
+    voiceCalls,
     // [services-init:qa]
     qa,
   }
@@ -430,13 +452,16 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       await services.routing.start()
       // [start:issue8]
       // [start:voice]
-      if (config.voice.enabled)
+      if (config.voice.enabled) {
         voiceEdge = await startVoiceEdge({
           settings: config.voice,
           dataDir: config.data.dir,
           secret: deriveVoiceSecret(secrets.cookieSecret),
           logger,
         })
+        // the numbers register at the edge: calls are answered from here on
+        await services.voiceCalls.start(voiceEdge)
+      }
       await services.sla.start()
       await services.callbacks.start()
       await server.start()
@@ -446,6 +471,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       if (stopped) return
       stopped = true
       await server.stop({ timeout: config.server.shutdownTimeout })
+      await services.voiceCalls.stop()
       await voiceEdge?.stop()
       await services.conversations.drain()
       await services.routing.stop()

@@ -110,6 +110,19 @@ export const voiceSettings = {
         .every(isAddressOrCidr),
     ),
   }),
+  numbers: setting({
+    env: 'SWITCHBOARD_VOICE_NUMBERS',
+    doc: "The numbers Switchboard answers itself, comma-separated: the called number of a trunk's INVITE (e.g. +861012345678) or a SIP name (e.g. support). Each is registered at the edge as sip:<number>@<domain>; its calls run the voice channel's entry flow (docs/voice-setup.md). Empty: no call is answered.",
+    default: '',
+    expected: 'comma-separated numbers or SIP names such as +861012345678,support',
+    schema: z.string().refine((v) =>
+      v
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean)
+        .every((part) => /^[A-Za-z0-9._+-]{1,64}$/.test(part)),
+    ),
+  }),
   rtpenginePort: port(
     'SWITCHBOARD_VOICE_RTPENGINE_PORT',
     'UDP port on 127.0.0.1 where rtpengine takes commands (the ng protocol) from Kamailio and Switchboard.',

@@ -8,3 +8,18 @@ export { createNgClient, type NgClient, type NgCommand, type NgDictionary } from
 export { probeSipOptions, type SipOptionsAnswer } from './edge/sip-options.js'
 export { checkVoiceEdge, type VoiceCheck } from './edge/edge-checks.js'
 export type { DaemonStatus } from './edge/daemon.js'
+export {
+  createVoiceCalls,
+  espeakSpeech,
+  espeakAvailable,
+  createPromptCache,
+  openMediaSockets,
+  type VoiceCalls,
+  type VoiceCallsOptions,
+  type SpeechProvider,
+  type PromptCache,
+  type CallFacts,
+  type CallPhase,
+  type CallEnd,
+  type PlayedPrompt,
+} from './calls/index.js'
