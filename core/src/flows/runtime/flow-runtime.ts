@@ -26,6 +26,7 @@ export interface FlowRuntimeDeps {
   tickets?: DbEffectsDeps['tickets']
   callbacks?: DbEffectsDeps['callbacks']
   surveys?: DbEffectsDeps['surveys']
+  queues?: DbEffectsDeps['queues']
   /** messages a conversation's run produced, to send on its channel (the conversations module) */
   onOutputs?: FlowEngineDeps['onOutputs']
 }
@@ -78,6 +79,7 @@ export function createFlowRuntime(deps: FlowRuntimeDeps) {
           tickets: deps.tickets,
           callbacks: deps.callbacks,
           surveys: deps.surveys,
+          queues: deps.queues,
         },
         run,
       ),
@@ -118,6 +120,16 @@ export function createFlowRuntime(deps: FlowRuntimeDeps) {
           details: [{ path: 'conversationId', message: 'unknown conversation' }],
         })
       }
+    },
+    /**
+     * Ends the runs of a conversation that wait for input nobody will give any more (the caller
+     * hung up): they are cancelled, and a timer still set for them finds them not waiting.
+     */
+    async cancelWaiting(conversationId: string) {
+      await db.flowRun.updateMany({
+        where: { conversationId, status: 'waiting' },
+        data: { status: 'cancelled', endedAt: infra.clock.now() },
+      })
     },
     /** The run with its trace: `steps`, one per executed node, in order (stored one row per turn). */
     async getRun(runId: string) {

@@ -160,10 +160,7 @@ export function createVoiceCalls(options: VoiceCallsOptions): VoiceCalls {
 
   /** A waiting run of a call that is over would go on talking to nobody: it is cancelled. */
   async function cancelWaitingRuns(conversationId: string) {
-    await db.flowRun.updateMany({
-      where: { conversationId, status: 'waiting' },
-      data: { status: 'cancelled', endedAt: clock.now() },
-    })
+    await options.flowRuntime.cancelWaiting(conversationId)
   }
 
   /** The IVR path: the nodes the conversation's runs went through, a gather's keys after its id (menu:1). */
