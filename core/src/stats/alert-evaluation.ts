@@ -11,7 +11,7 @@ export interface FiringAlert {
   /** the queue's team (whose supervisors are told); null: every supervisor */
   teamId: string | null
   threshold: number
-  /** waiting count, longest wait in seconds, or available agents */
+  /** waiting count, longest wait in seconds, available agents, or SLA targets at risk */
   value: number
 }
 
@@ -36,6 +36,12 @@ export function evaluateAlertRules(rules: readonly AlertRule[], snapshot: LiveSn
       fires = value > rule.threshold
     } else if (rule.metric === 'longestWait') {
       value = Math.max(0, ...queues.map((q) => longestWaitS(q.oldestQueuedAt)))
+      fires = value > rule.threshold
+    } else if (rule.metric === 'slaAtRisk') {
+      // without the SLA part (not read), nothing is known to be at risk
+      const sla = snapshot.sla
+      const conversations = sla?.conversations.filter((c) => !queue || c.queueId === queue.id).length ?? 0
+      value = conversations + (queue || !sla ? 0 : sla.tickets.atRisk + sla.tickets.breached)
       fires = value > rule.threshold
     } else {
       value = queue ? queue.memberIds.filter((id) => available.has(id)).length : available.size

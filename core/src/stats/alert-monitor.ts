@@ -4,7 +4,7 @@ import type { Infra } from '../infra/index.js'
 import type { Logger } from '../logger.js'
 import type { Db, Prisma } from '../storage/index.js'
 import { evaluateAlertRules, type FiringAlert } from './alert-evaluation.js'
-import { readAlertRules } from './alert-rules.js'
+import { ALERT_METRICS, readAlertRules } from './alert-rules.js'
 import { readLiveSnapshot } from './live-snapshot.js'
 
 /** An alert that is on: raised when its rule started firing, until the condition ends. */
@@ -16,7 +16,7 @@ export interface ActiveAlert extends FiringAlert {
 export const activeAlertDto = z.object({
   id: z.string(),
   ruleId: z.string(),
-  metric: z.enum(['waiting', 'longestWait', 'availableAgents']),
+  metric: z.enum(ALERT_METRICS),
   queueId: z.string().nullable(),
   queueName: z.string().nullable(),
   teamId: z.string().nullable(),
@@ -38,6 +38,10 @@ const TRIGGERS = [
   'agent.presence',
   'queue.*',
   'stats.alert-rules.changed',
+  // SLA at risk: a clock warns or breaches, a ticket is answered, resolved or moved
+  'sla.warning',
+  'sla.breached',
+  'ticket.*',
 ]
 
 export interface AlertMonitorDeps {
@@ -74,13 +78,14 @@ export function createAlertMonitor(deps: AlertMonitorDeps) {
   }
 
   /** One evaluation at `now`; what it raised and cleared (nothing when another instance holds the lock). */
-  async function evaluate(now: Date = new Date()): Promise<{ raised: ActiveAlert[]; cleared: ActiveAlert[] }> {
+  async function evaluate(now: Date = infra.clock.now()): Promise<{ raised: ActiveAlert[]; cleared: ActiveAlert[] }> {
     const lock = await infra.locks.acquire('stats.alerts', { ttlMs: 15_000, waitMs: 2_000 })
     if (!lock) return { raised: [], cleared: [] }
     try {
       const [rules, active] = await Promise.all([readAlertRules(db), readActive()])
       if (active.length === 0 && !rules.some((r) => r.enabled)) return { raised: [], cleared: [] }
-      const firing = evaluateAlertRules(rules, await readLiveSnapshot(db), now)
+      const sla = rules.some((r) => r.enabled && r.metric === 'slaAtRisk')
+      const firing = evaluateAlertRules(rules, await readLiveSnapshot(db, { sla }), now)
       const firingByRule = new Map(firing.map((f) => [f.ruleId, f]))
       const cleared = active.filter((a) => !firingByRule.has(a.ruleId))
       const raised: ActiveAlert[] = []

@@ -8,8 +8,10 @@ import type { Db, Prisma } from '../storage/index.js'
  * - `waiting`: more than `threshold` conversations waiting (in the queue, or in all queues)
  * - `longestWait`: someone has waited more than `threshold` seconds (in the queue, or in any)
  * - `availableAgents`: fewer than `threshold` agents available (members of the queue, or anyone)
+ * - `slaAtRisk`: more than `threshold` SLA targets at risk or breached and not met yet: the
+ *   conversations of the queue, or (all queues) every open ticket and conversation
  */
-export const ALERT_METRICS = ['waiting', 'longestWait', 'availableAgents'] as const
+export const ALERT_METRICS = ['waiting', 'longestWait', 'availableAgents', 'slaAtRisk'] as const
 export type AlertMetric = (typeof ALERT_METRICS)[number]
 
 export const SETTING_KEY = 'stats.alert-rules'
@@ -17,14 +19,18 @@ export const MAX_RULES = 50
 
 export const alertRuleInput = z.strictObject({
   id: z.string().trim().min(1).max(64).optional().describe('keep it to update a rule; a new rule gets one'),
-  metric: z.enum(ALERT_METRICS).describe('waiting (count), longestWait (seconds) or availableAgents (count)'),
+  metric: z
+    .enum(ALERT_METRICS)
+    .describe(
+      'waiting (count), longestWait (seconds), availableAgents (count) or slaAtRisk (tickets and conversations whose SLA warned or breached)',
+    ),
   queueId: z.string().min(1).max(64).nullable().describe('the queue it watches; null: all queues together'),
   threshold: z
     .number()
     .int('a whole number')
     .min(0, 'at least 0')
     .max(86_400, 'at most 86400')
-    .describe('more than this many waiting / seconds, or fewer than this many agents'),
+    .describe('more than this many waiting / seconds / SLA at risk, or fewer than this many agents'),
   enabled: z.boolean().default(true),
 })
 export const alertRulesInput = z.strictObject({

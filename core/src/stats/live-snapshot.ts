@@ -1,4 +1,5 @@
 import type { Db } from '../storage/index.js'
+import { countTicketsAtRisk, readConversationsAtRisk, type ConversationAtRisk } from './live-sla.js'
 
 /** A queue now: its line and who works in it. */
 export interface LiveQueue {
@@ -18,18 +19,25 @@ export interface LiveAgent {
   presence: string
 }
 
+/** SLA at risk across all teams (read only when a rule watches it). */
+export interface SnapshotSla {
+  tickets: { atRisk: number; breached: number }
+  conversations: ConversationAtRisk[]
+}
+
 export interface LiveSnapshot {
   queues: LiveQueue[]
   agents: LiveAgent[]
+  sla?: SnapshotSla
 }
 
 /**
  * Queues with their waiting count and oldest waiting conversation (one grouped query on the
  * status/queue index), members, and every active agent's presence: what the dashboard's live
- * part and the threshold alerts are computed from.
+ * part and the threshold alerts are computed from; with `sla`, also the SLA clocks at risk.
  */
-export async function readLiveSnapshot(db: Db): Promise<LiveSnapshot> {
-  const [queues, groups, states] = await Promise.all([
+export async function readLiveSnapshot(db: Db, options: { sla?: boolean } = {}): Promise<LiveSnapshot> {
+  const [queues, groups, states, sla] = await Promise.all([
     db.queue.findMany({
       select: { id: true, name: true, teamId: true, members: { select: { userId: true, standby: true } } },
       orderBy: { name: 'asc' },
@@ -41,6 +49,7 @@ export async function readLiveSnapshot(db: Db): Promise<LiveSnapshot> {
       _min: { queuedAt: true },
     }),
     db.agentState.findMany({ where: { user: { active: true } }, select: { userId: true, presence: true } }),
+    options.sla ? readSnapshotSla(db) : undefined,
   ])
   const lines = new Map(groups.map((g) => [g.queueId!, g]))
   return {
@@ -54,5 +63,11 @@ export async function readLiveSnapshot(db: Db): Promise<LiveSnapshot> {
       standbyIds: q.members.filter((m) => m.standby).map((m) => m.userId),
     })),
     agents: states,
+    ...(sla ? { sla } : {}),
   }
+}
+
+async function readSnapshotSla(db: Db): Promise<SnapshotSla> {
+  const [tickets, conversations] = await Promise.all([countTicketsAtRisk(db), readConversationsAtRisk(db)])
+  return { tickets, conversations }
 }

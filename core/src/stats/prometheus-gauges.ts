@@ -88,7 +88,9 @@ async function reading(db: Db, clock: Clock, alerts: AlertMonitor): Promise<Read
       where: { metAt: null, breachedAt: null, warnedAt: { not: null }, status: { in: ['running', 'paused'] } },
     }),
     // a breached clock keeps running (or pauses while the ticket waits on the customer) until met
-    db.slaClock.count({ where: { metAt: null, breachedAt: { not: null }, status: { in: ['running', 'paused', 'breached'] } } }),
+    db.slaClock.count({
+      where: { metAt: null, breachedAt: { not: null }, status: { in: ['running', 'paused', 'breached'] } },
+    }),
   ])
   const agents: Record<string, number> = {}
   for (const a of snapshot.agents) agents[a.presence] = (agents[a.presence] ?? 0) + 1

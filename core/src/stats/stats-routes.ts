@@ -53,6 +53,23 @@ const liveDto = z.object({
       available: z.number().describe('members available now'),
     }),
   ),
+  sla: z
+    .object({
+      atRisk: z.number().describe('open tickets and conversations whose SLA warned and has not breached'),
+      breached: z.number().describe('open tickets and conversations whose SLA breached and is not met yet'),
+      tickets: z
+        .array(
+          z.object({
+            id: z.number(),
+            subject: z.string(),
+            slaState: z.string().describe('warning | breached'),
+            slaDueAt: z.date().nullable().describe('the earliest due time of its running clocks; null while paused'),
+            teamId: z.string().nullable(),
+          }),
+        )
+        .describe('the 10 most urgent: breached first, then at risk, earliest due first'),
+    })
+    .describe("tickets of the viewer's teams or of no team, conversations of the queues they see"),
   alerts: z.array(activeAlertDto),
 })
 
@@ -63,7 +80,8 @@ export function statsRoutes(stats: StatsService): ServerRoute[] {
       path: '/api/v1/stats/live',
       access: 'supervisor',
       tags,
-      summary: 'Queues now (waiting, longest and estimated wait, members available) and the alerts that are on',
+      summary:
+        'Queues now (waiting, longest and estimated wait, members available), SLA at risk, and the alerts that are on',
       response: liveDto,
       handler: async ({ credentials }) => stats.live(credentials!.user),
     }),
@@ -102,7 +120,8 @@ export function statsRoutes(stats: StatsService): ServerRoute[] {
       path: '/api/v1/stats/alert-rules',
       access: 'supervisor',
       tags,
-      summary: 'Replace the threshold alert rules (more than N waiting, wait over M seconds, fewer than K available)',
+      summary:
+        'Replace the threshold alert rules (more than N waiting, wait over M seconds, fewer than K available, more than S at SLA risk)',
       payload: alertRulesInput,
       response: z.object({ rules: z.array(alertRuleDto) }),
       handler: async ({ payload, actor }) => ({ rules: await stats.setAlertRules(actor, payload) }),

@@ -7,6 +7,7 @@ import { queueInScope, readTeamScope, type TeamScope } from '../teams/index.js'
 import { createAlertMonitor, type ActiveAlert } from './alert-monitor.js'
 import { readAlertRules, withIds, writeAlertRules, type AlertRule, type alertRulesInput } from './alert-rules.js'
 import { serverTimeZone } from './day-window.js'
+import { readLiveSla } from './live-sla.js'
 import { readLiveSnapshot } from './live-snapshot.js'
 import { readTodayStats } from './today-stats.js'
 import type { z } from 'zod'
@@ -47,13 +48,14 @@ export function createStatsService(deps: StatsDeps) {
     start: () => alerts.start(),
     stop: () => alerts.stop(),
 
-    /** Queues now: waiting, longest wait, estimated wait, members; and the alerts that are on. */
-    async live(viewer: Viewer, now = new Date()) {
+    /** Queues now: waiting, longest wait, estimated wait, members; SLA at risk; and the alerts that are on. */
+    async live(viewer: Viewer, now = infra.clock.now()) {
       const scope = await readTeamScope(db, viewer)
-      const [snapshot, estimates, active] = await Promise.all([
+      const [snapshot, estimates, active, sla] = await Promise.all([
         readLiveSnapshot(db),
         deps.waitEstimates(),
         alerts.active(),
+        readLiveSla(db, scope),
       ])
       const presence = new Map(snapshot.agents.map((a) => [a.userId, a.presence]))
       const estimateOf = (queueId: string) => {
@@ -78,6 +80,7 @@ export function createStatsService(deps: StatsDeps) {
             standbyIds: q.standbyIds,
             available: q.memberIds.filter((id) => presence.get(id) === 'available').length,
           })),
+        sla,
         alerts: active.filter((a) => alertVisible(scope, a)),
       }
     },
@@ -91,7 +94,11 @@ export function createStatsService(deps: StatsDeps) {
         const visible = queues.filter((q) => queueInScope(scope, q.teamId)).map((q) => q.id)
         where = { OR: [{ queueId: null }, { queueId: { in: visible } }] }
       }
-      return readTodayStats(db, { timeZone: options.timeZone ?? timeZone, now: options.now ?? new Date(), where })
+      return readTodayStats(db, {
+        timeZone: options.timeZone ?? timeZone,
+        now: options.now ?? infra.clock.now(),
+        where,
+      })
     },
 
     async alertRules(): Promise<AlertRule[]> {

@@ -4,10 +4,13 @@ import { api, ApiError } from '../../api/http'
 import type { Presence } from '../../api/types'
 import { paths } from '../../realtime/paths'
 import { realtime, type RealtimeEvent } from '../../realtime/realtime'
-import type { ActiveAlert, AgentRow, AlertRule, LiveQueue, LiveStats, TodayStats } from './types'
+import type { ActiveAlert, AgentRow, AlertRule, LiveQueue, LiveSla, LiveStats, TodayStats } from './types'
 
 /** The realtime path of threshold alerts (supervisors; core/src/realtime/alert-subscription.ts). */
 export const ALERTS_PATH = '/alerts'
+/** Notifications for people (core/src/notifications): SLA warnings and breaches refresh the SLA part. */
+const NOTIFICATIONS_PATH = '/notifications'
+const SLA_KINDS = ['sla.warning', 'sla.breached']
 /** Today's figures are read again this often while the dashboard is open. */
 const TODAY_EVERY_MS = 30_000
 /** how often the live figures are re-read besides the realtime events (an event missed while the socket recovers) */
@@ -23,6 +26,7 @@ export const useDashboardStore = defineStore('dashboard', () => {
   const queues = ref<LiveQueue[]>([])
   const agents = ref<AgentRow[]>([])
   const alerts = ref<ActiveAlert[]>([])
+  const sla = ref<LiveSla>({ atRisk: 0, breached: 0, tickets: [] })
   const today = ref<TodayStats | null>(null)
   const timeZone = ref<string>('')
   const loaded = ref<Record<Section, boolean>>({ live: false, agents: false, today: false })
@@ -75,6 +79,7 @@ export const useDashboardStore = defineStore('dashboard', () => {
       const live = await api.get<LiveStats>('/api/v1/stats/live')
       if (seen !== queueEvents) return refreshLiveSoon()
       queues.value = live.queues
+      sla.value = live.sla
       if (seenAlerts === alertEvents) alerts.value = live.alerts
       timeZone.value = live.timeZone
       errors.value.live = null
@@ -166,6 +171,10 @@ export const useDashboardStore = defineStore('dashboard', () => {
     }
   }
 
+  function onNotification(event: RealtimeEvent) {
+    if (event.type === 'notification' && SLA_KINDS.includes(String(event.kind))) refreshLiveSoon()
+  }
+
   const stops: Array<() => void> = []
   let todayTimer: ReturnType<typeof setInterval> | null = null
   /** a safety net beside the realtime events: the live figures are read again now and then */
@@ -186,6 +195,7 @@ export const useDashboardStore = defineStore('dashboard', () => {
       follow(paths.queues, onQueueEvent),
       follow(paths.agents, onAgentEvent),
       follow(ALERTS_PATH, onAlertEvent),
+      follow(NOTIFICATIONS_PATH, onNotification),
     ])
     stops.push(realtime.onResync(() => void Promise.all([loadLive(), loadAgents(), loadToday()])))
     todayTimer = setInterval(() => void loadToday(), TODAY_EVERY_MS)
@@ -230,6 +240,7 @@ export const useDashboardStore = defineStore('dashboard', () => {
     queues,
     agents,
     alerts,
+    sla,
     today,
     timeZone,
     loaded,

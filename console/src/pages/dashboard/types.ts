@@ -14,7 +14,7 @@ export interface LiveQueue {
   available: number
 }
 
-export type AlertMetric = 'waiting' | 'longestWait' | 'availableAgents'
+export type AlertMetric = 'waiting' | 'longestWait' | 'availableAgents' | 'slaAtRisk'
 
 export interface ActiveAlert {
   id: string
@@ -28,10 +28,27 @@ export interface ActiveAlert {
   raisedAt: string
 }
 
+/** An open ticket whose SLA warned or breached (the live board lists the 10 most urgent). */
+export interface TicketAtRisk {
+  id: number
+  subject: string
+  slaState: string
+  slaDueAt: string | null
+  teamId: string | null
+}
+
+/** SLA at risk in the supervisor's scope: tickets of their teams (or none) and conversations of their queues. */
+export interface LiveSla {
+  atRisk: number
+  breached: number
+  tickets: TicketAtRisk[]
+}
+
 export interface LiveStats {
   at: string
   timeZone: string
   queues: LiveQueue[]
+  sla: LiveSla
   alerts: ActiveAlert[]
 }
 

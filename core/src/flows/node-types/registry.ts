@@ -17,6 +17,7 @@ import {
   switchNode,
   waitNode,
 } from './builtins/logic-nodes.js'
+import { updateQueueNode } from './builtins/live-ops-nodes.js'
 import { askNode, menuNode, sendMessageNode } from './builtins/messaging-nodes.js'
 import {
   createTicketNode,
@@ -46,6 +47,7 @@ export const builtinNodeTypes: NodeTypeDefinition[] = [
   extractEntityNode,
   handoffNode,
   setAttributesNode,
+  updateQueueNode,
   createTicketNode,
   updateTicketNode,
   scheduleCallbackNode,

@@ -3,6 +3,7 @@ import type { CallbacksService } from '../../callbacks/index.js'
 import type { SurveysService } from '../../surveys/index.js'
 import type { Actor } from '../../audit/index.js'
 import type { ContactsService } from '../../contacts/index.js'
+import type { QueuesService } from '../../queues/index.js'
 import type { EventBus, Scheduler } from '../../infra/index.js'
 import type { Db, Prisma } from '../../storage/index.js'
 import type { FlowEffects } from './flow-effects.js'
@@ -26,6 +27,8 @@ export interface DbEffectsDeps {
   callbacks?: () => Pick<CallbacksService, 'scheduleFromFlow'>
   /** the surveys module (created after the flow runtime, hence a function) */
   surveys?: () => Pick<SurveysService, 'scheduleFromFlow'>
+  /** the queues module (created after the flow runtime, hence a function): audited, published changes */
+  queues?: () => Pick<QueuesService, 'update' | 'setMember' | 'removeMember'>
 }
 
 type TicketPriority = 'low' | 'normal' | 'high' | 'urgent'
@@ -126,6 +129,38 @@ export function createDbEffects(deps: DbEffectsDeps, run: RunRecord): FlowEffect
     async sendSurvey({ at, survey }) {
       if (!deps.surveys) throw new Error('surveys are not available on this server')
       return deps.surveys().scheduleFromFlow({ conversationId, at, survey })
+    },
+    async updateQueue({ queue, overflowAfterSeconds, priority, addStandby = [], removeStandby = [] }) {
+      if (!deps.queues) throw new Error('queues are not available to flows on this server')
+      const queues = deps.queues()
+      const row = await db.queue.findUnique({
+        where: { name: queue },
+        select: { id: true, members: { select: { userId: true, standby: true } } },
+      })
+      if (!row) throw new Error(`no queue named "${queue}"`)
+      // every email must name a user before anything changes
+      const emails = [...new Set([...addStandby, ...removeStandby].map((e) => e.toLowerCase()))]
+      const users = await db.user.findMany({ where: { email: { in: emails } }, select: { id: true, email: true } })
+      const idOf = new Map(users.map((u) => [u.email.toLowerCase(), u.id]))
+      const unknown = emails.filter((e) => !idOf.has(e))
+      if (unknown.length) throw new Error(`no user with the email ${unknown.join(', ')}`)
+      const actor = await flowActor(db, run)
+      const settings = {
+        ...(overflowAfterSeconds !== undefined ? { overflowAfterSeconds } : {}),
+        ...(priority !== undefined ? { priority } : {}),
+      }
+      if (Object.keys(settings).length) await queues.update(actor, row.id, settings)
+      const member = new Map(row.members.map((m) => [m.userId, m.standby]))
+      for (const email of addStandby) {
+        const userId = idOf.get(email.toLowerCase())!
+        if (!member.has(userId)) await queues.setMember(actor, row.id, userId, { standby: true })
+        member.set(userId, member.get(userId) ?? true)
+      }
+      for (const email of removeStandby) {
+        const userId = idOf.get(email.toLowerCase())!
+        if (member.get(userId) === true) await queues.removeMember(actor, row.id, userId)
+        member.delete(userId)
+      }
     },
     async httpRequest({ method, url, headers, body, timeoutMs }) {
       const target = new URL(url)

@@ -31,6 +31,17 @@ export interface FlowEffects {
     windowMs?: number
   }): Promise<{ id: string; dueAt?: Date }>
   sendSurvey(input: { at: Date; survey: string }): Promise<{ id: string }>
+  /**
+   * Changes a queue's routing settings (by name): the overflow wait (null: no overflow), its
+   * priority, and standby members added (by email) or removed (only standby ones).
+   */
+  updateQueue(input: {
+    queue: string
+    overflowAfterSeconds?: number | null
+    priority?: number
+    addStandby?: string[]
+    removeStandby?: string[]
+  }): Promise<void>
   httpRequest(input: {
     method: string
     url: string

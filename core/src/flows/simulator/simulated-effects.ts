@@ -65,6 +65,9 @@ export function createSimulatedEffects(options: {
       record('sendSurvey', input)
       return { id: `SIM-SURVEY-${++counter}` }
     },
+    async updateQueue(input) {
+      record('updateQueue', input)
+    },
     async httpRequest(input) {
       record('httpRequest', { method: input.method, url: input.url })
       const mock = options.mocks?.http?.[`${input.method} ${input.url}`]
