@@ -27,6 +27,9 @@ type User = { id: string; email: string; token: string }
 /** a rate as the reports show it: 0.8734 → "87.3%", 0.5 → "50%" */
 const pct = (v: number) => `${Number.isInteger(v * 100) ? v * 100 : (v * 100).toFixed(1)}%`
 
+/** ECharts draws lines from left to right for a moment: let it finish before a screenshot */
+const chartsDrawn = (session: ConsolePage) => session.page.waitForTimeout(1200)
+
 /** Vue reports a component that failed to render (a bad translation, say) on the console, not as a page error. */
 function watchConsole(session: ConsolePage) {
   session.page.on('console', (m) => {
@@ -49,6 +52,7 @@ describe.skipIf(!chromiumInstalled || !consoleBuilt)('console: reports, forecast
   let supervisor: User
   let admin: User
   let liNa: User
+  let wangWei: User
   let history: MonthHistory
   let emptyQueueId: string
   let serviceQueueId: string
@@ -62,9 +66,9 @@ describe.skipIf(!chromiumInstalled || !consoleBuilt)('console: reports, forecast
     return JSON.parse(res.payload) as T
   }
 
-  /** A web chat customer and Li Na talk; the customer's first message opens the conversation. */
+  /** A web chat customer and an agent talk; the customer's first message opens the conversation. */
   let visitors = 0
-  async function conversation(lines: Array<['customer' | 'agent', string]>) {
+  async function conversation(lines: Array<['customer' | 'agent', string]>, agent = liNa) {
     const { services } = h.t.app
     const visitor = `visitor-reports-${String(++visitors).padStart(10, '0')}`
     let conversationId = ''
@@ -90,16 +94,16 @@ describe.skipIf(!chromiumInstalled || !consoleBuilt)('console: reports, forecast
             where: { id: conversationId },
             data: {
               status: 'assigned',
-              assigneeId: liNa.id,
+              assigneeId: agent.id,
               queueId: serviceQueueId,
               queuedAt: new Date(),
               assignedAt: new Date(),
             },
           })
         }
-      } else await api(liNa.token, 'POST', `/api/v1/conversations/${conversationId}/messages`, { text })
+      } else await api(agent.token, 'POST', `/api/v1/conversations/${conversationId}/messages`, { text })
     }
-    await api(liNa.token, 'PATCH', `/api/v1/conversations/${conversationId}`, { status: 'resolved' })
+    await api(agent.token, 'PATCH', `/api/v1/conversations/${conversationId}`, { status: 'resolved' })
     return conversationId
   }
 
@@ -125,6 +129,7 @@ describe.skipIf(!chromiumInstalled || !consoleBuilt)('console: reports, forecast
     supervisor = await h.user('supervisor', 'Zhou Min')
     admin = await h.user('admin', 'Admin Chen')
     liNa = await h.user('agent', 'Li Na')
+    wangWei = await h.user('agent', 'Wang Wei')
     // a month of history ending this hour: the forecast learns from it, the reports show it
     const now = Date.now()
     const start = new Date(Math.floor(now / 3_600_000) * 3_600_000 - 30 * 86_400_000)
@@ -217,6 +222,7 @@ describe.skipIf(!chromiumInstalled || !consoleBuilt)('console: reports, forecast
         abandonRate: number
         wait: { p90Ms: number }
         handle: { p50Ms: number }
+        firstResponse: { p90Ms: number }
         fcr: { rate: number }
         containmentRate: number
         sla: { attainment: number }
@@ -241,6 +247,7 @@ describe.skipIf(!chromiumInstalled || !consoleBuilt)('console: reports, forecast
     expect(await raw('answerRate')).toBe(total.answerRate)
     expect(await raw('abandonRate')).toBe(total.abandonRate)
     expect(await raw('waitP90')).toBe(total.wait.p90Ms)
+    expect(await raw('firstResponseP90')).toBe(total.firstResponse.p90Ms)
     expect(await raw('handleP50')).toBe(total.handle.p50Ms)
     expect(await raw('fcr')).toBe(total.fcr.rate)
     expect(await raw('containment')).toBe(total.containmentRate)
@@ -257,11 +264,13 @@ describe.skipIf(!chromiumInstalled || !consoleBuilt)('console: reports, forecast
     )
     await page.locator('[data-test=chart-rates] svg').waitFor()
     await page.mouse.move(0, 0)
+    await page.locator('h1').click()
     // the rising question of the week
     const rising = page.locator('[data-test=top-issue][data-intent="预售规则"]')
     await rising.waitFor()
     expect(await rising.getAttribute('data-trend')).toBe('rising')
     expect(await rising.locator('[data-test=top-issue-trend]').innerText()).toBe('↑')
+    await chartsDrawn(s)
     await s.screenshot('reports-en')
 
     // grouped by channel: three series, one table row each
@@ -286,6 +295,7 @@ describe.skipIf(!chromiumInstalled || !consoleBuilt)('console: reports, forecast
       .filter(Boolean)
       .reduce((n, line) => n + Number(line.split(',')[2]), 0)
     expect(offeredInCsv).toBe(total.offered)
+    await chartsDrawn(s)
     await s.screenshot('reports-grouped-en')
     expect(s.errors).toEqual([])
     await s.context.close()
@@ -320,6 +330,7 @@ describe.skipIf(!chromiumInstalled || !consoleBuilt)('console: reports, forecast
       .locator('[data-test=forecast-interval] td:nth-child(3)')
       .evaluateAll((cells) => cells.map((c) => Number(c.textContent)))
     expect(agents).toEqual(forecast.intervals.map((i) => i.requiredAgents))
+    await chartsDrawn(s)
     await s.screenshot('reports-forecast-en')
 
     // a stricter service level needs more agents over the two days
@@ -346,7 +357,7 @@ describe.skipIf(!chromiumInstalled || !consoleBuilt)('console: reports, forecast
   })
 
   it('lets an admin write a QA rule, try it on a text, see a wrong expression refused, and save it', async () => {
-    const s = await open(admin.email, 'en', WIDE)
+    const s = await open(admin.email, 'en', TALL)
     const { page } = s
     await s.open('/quality/rules')
     await page.locator('[data-test=qa-rule-row]').first().waitFor()
@@ -412,16 +423,34 @@ describe.skipIf(!chromiumInstalled || !consoleBuilt)('console: reports, forecast
       ['agent', '您好，为了保护您的隐私，请确认抬头。'],
       ['agent', '发票已开具，稍后发到您的邮箱。'],
     ])
+    const refund = await conversation(
+      [
+        ['customer', '退款什么时候到账？'],
+        ['agent', '您好，为了保护您的隐私，请提供订单号。'],
+        ['customer', '88345'],
+        ['agent', '退款已原路退回，3 个工作日内到账。'],
+      ],
+      wangWei,
+    )
+    const address = await conversation(
+      [
+        ['customer', 'Can I still change the delivery address?'],
+        ['agent', "Sorry, I don't know if that works once it has shipped."],
+      ],
+      wangWei,
+    )
     const row = await inspected(hit)
     expect(row.score).toBe(80)
     expect((await inspected(english)).score).toBe(70)
     expect((await inspected(clean)).score).toBe(100)
+    expect((await inspected(refund)).score).toBe(100)
+    expect((await inspected(address)).score).toBe(70)
 
     const s = await open(supervisor.email, 'en', WIDE)
     const { page } = s
     await s.open('/quality')
     await page.locator(`[data-test=qa-result-row][data-conversation="${english}"]`).waitFor()
-    expect(await page.locator('[data-test=qa-result-row]').count()).toBe(3)
+    expect(await page.locator('[data-test=qa-result-row]').count()).toBe(5)
     await s.screenshot('quality-results-en')
     await page.click(`[data-test=qa-result-row][data-conversation="${hit}"]`)
     await page.waitForURL((u) => u.pathname.endsWith(`/quality/results/${row.id}`))
@@ -456,9 +485,10 @@ describe.skipIf(!chromiumInstalled || !consoleBuilt)('console: reports, forecast
     expect((await db().qaResult.findUniqueOrThrow({ where: { id: row.id } })).score).toBe(90)
     await s.screenshot('quality-reviewed-en')
 
-    await page.click('[data-tab=scorecards]')
+    await s.open('/quality/scorecards')
     await page.locator(`[data-test=scorecard-row][data-agent="${liNa.id}"]`).waitFor()
     await page.locator('[data-test=scorecards]').waitFor()
+    await chartsDrawn(s)
     await s.screenshot('quality-scorecards-en')
     expect(s.errors).toEqual([])
     await s.context.close()
@@ -477,6 +507,7 @@ describe.skipIf(!chromiumInstalled || !consoleBuilt)('console: reports, forecast
     expect(await agent.page.locator('[data-test=my-result-row]').count()).toBe(3)
     // (80 → 90) + 70 + 100
     expect(await agent.page.locator('[data-test=my-average]').innerText()).toBe('86.7')
+    await chartsDrawn(agent)
     await agent.screenshot('quality-mine-en')
     await note.click()
     await agent.page.waitForURL((u) => u.pathname.endsWith(`/quality/results/${row.id}`))
@@ -497,6 +528,7 @@ describe.skipIf(!chromiumInstalled || !consoleBuilt)('console: reports, forecast
     await page.locator('[data-test=top-issue]').first().waitFor()
     expect(await page.locator('[data-kpi=answerRate] .tile-label').innerText()).toBe('接通率')
     expect(await page.locator('[data-test=chart-volume] .chart-title').innerText()).toBe('按渠道的会话量')
+    await chartsDrawn(s)
     await s.screenshot('reports-zh-CN')
     await s.context.close()
 
@@ -506,6 +538,7 @@ describe.skipIf(!chromiumInstalled || !consoleBuilt)('console: reports, forecast
     await f.page.locator('[data-test=forecast-weeks]').selectOption('4')
     await f.page.locator('[data-test=forecast-chart] svg').waitFor()
     await expect.poll(() => f.page.locator('[data-test=backtest-text]').innerText()).toContain('上周同一小时')
+    await chartsDrawn(f)
     await f.screenshot('reports-forecast-zh-CN')
     const result = await db().qaResult.findFirstOrThrow({ where: { status: 'reviewed' } })
     await f.open(`/quality/results/${result.id}`)
@@ -515,20 +548,25 @@ describe.skipIf(!chromiumInstalled || !consoleBuilt)('console: reports, forecast
     await f.open('/quality')
     await f.page.locator('[data-test=qa-result-row]').first().waitFor()
     await f.screenshot('quality-results-zh-CN')
-    await f.open('/quality/rules')
-    await f.page.locator('[data-test=qa-rule-row]').nth(1).waitFor()
-    await f.page.locator('[data-test=rule-edit]').nth(1).click()
-    await f.page.locator('[data-test=try-text]').fill('这个我们也没办法，你自己查吧')
-    await f.page.locator('[data-test=try-run]').click()
-    await expect.poll(() => f.page.locator('[data-test=try-result]').getAttribute('data-hits')).toBe('2')
-    await f.screenshot('quality-rule-editor-zh-CN')
     expect(f.errors).toEqual([])
     await f.context.close()
+
+    const a = await open(admin.email, 'zh-CN', TALL)
+    await a.open('/quality/rules')
+    await a.page.locator('[data-test=qa-rule-row]').nth(1).waitFor()
+    await a.page.locator('[data-test=rule-edit]').nth(1).click()
+    await a.page.locator('[data-test=try-text]').fill('这个我们也没办法，你自己查吧')
+    await a.page.locator('[data-test=try-run]').click()
+    await expect.poll(() => a.page.locator('[data-test=try-result]').getAttribute('data-hits')).toBe('2')
+    await a.screenshot('quality-rule-editor-zh-CN')
+    expect(a.errors).toEqual([])
+    await a.context.close()
 
     const agent = await open(liNa.email, 'zh-CN', WIDE)
     await agent.open('/quality/me')
     await agent.page.locator('[data-test=my-coaching-note]').waitFor()
     expect(await agent.page.locator('h1').innerText()).toBe('我的质检')
+    await chartsDrawn(agent)
     await agent.screenshot('quality-mine-zh-CN')
     expect(agent.errors).toEqual([])
     await agent.context.close()
