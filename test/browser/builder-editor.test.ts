@@ -31,9 +31,12 @@ describe.skipIf(!chromiumInstalled || !builderBuilt)('flow builder: editor', () 
   beforeAll(async () => {
     h = await startConsole()
     await h.t.app.services.plugins.start()
-    const built = await builtPluginCopy(join(root, 'plugins', 'demo-shop'))
-    builds.push(built)
-    await h.t.app.services.plugins.install({ dir: built.dir }, { actor: systemActor('test') })
+    // the demo shop answers erp.getOrder; the web chat widget is where a visitor talks to the published bot
+    for (const name of ['demo-shop', 'channel-webchat']) {
+      const built = await builtPluginCopy(join(root, 'plugins', name))
+      builds.push(built)
+      await h.t.app.services.plugins.install({ dir: built.dir }, { actor: systemActor('test') })
+    }
     admin = await h.user('admin', 'Flow Designer')
     mkdirSync(shots, { recursive: true })
   }, 120_000)
@@ -157,20 +160,51 @@ describe.skipIf(!chromiumInstalled || !builderBuilt)('flow builder: editor', () 
     }>
     const flow = flows.find((f) => f.name === 'Order bot (drawn)')!
     expect(flow.publishedVersion).toBe(1)
-    const started = JSON.parse((await api('POST', '/api/v1/runs', { flow: flow.id })).payload) as {
-      runId: string
-      status: string
-      outputs: Array<{ text?: string }>
+    // the admin makes it the web chat's entry flow (the triggers API), and a visitor asks in the widget
+    const trigger = await api('POST', `/api/v1/flows/${flow.id}/triggers`, {
+      kind: 'channel-entry',
+      config: { channel: 'webchat' },
+    })
+    expect(trigger.statusCode, trigger.payload).toBe(201)
+    const visitorContext = await h.browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 860 } })
+    try {
+      const visitor = await visitorContext.newPage()
+      const visitorErrors: string[] = []
+      visitor.on('pageerror', (e) => visitorErrors.push(e.message))
+      await visitor.goto(`${h.base}/demo/chat`)
+      await visitor.locator('switchboard-chat .launcher').click()
+      await expect
+        .poll(() =>
+          visitor.evaluate(
+            () => (globalThis as unknown as { SwitchboardChat: { connected: boolean } }).SwitchboardChat.connected,
+          ),
+        )
+        .toBe(true)
+      const input = visitor.locator('switchboard-chat .composer input[type=text]')
+      await input.fill('Hi, where is my order?')
+      await input.press('Enter')
+      // the drawn bot asks for the number…
+      await visitor
+        .locator('switchboard-chat .msg.out[data-by=bot]', { hasText: 'Your order number, please?' })
+        .waitFor({ timeout: 15_000 })
+      await input.fill('2026111812345')
+      await input.press('Enter')
+      // …looks it up through the demo shop's erp.getOrder and answers with the order's state
+      const answer = visitor.locator('switchboard-chat .msg.out[data-by=bot]', { hasText: 'Order 2026111812345: ' })
+      await answer.waitFor({ timeout: 15_000 })
+      const text = (await answer.innerText()).trim()
+      expect(text.length).toBeGreaterThan('Order 2026111812345: '.length)
+      expect(text).not.toContain('{{')
+      await visitor.screenshot({ path: join(shots, 'webchat-drawn-bot-en.png') })
+      // a real web chat conversation, answered by version 1 of the drawn flow
+      const [conversation] = await h.t.app.services.conversations.list({ limit: 5 })
+      expect(conversation!.channel).toBe('webchat')
+      const runs = await h.t.app.db.flowRun.findMany({ where: { flowId: flow.id }, include: { flowVersion: true } })
+      expect(runs.map((r) => [r.conversationId, r.flowVersion.version])).toEqual([[conversation!.id, 1]])
+      expect(visitorErrors).toEqual([])
+    } finally {
+      await visitorContext.close()
     }
-    expect(started.status).toBe('waiting')
-    expect(started.outputs.map((o) => o.text)).toContain('Your order number, please?')
-    const answered = JSON.parse(
-      (await api('POST', `/api/v1/runs/${started.runId}/events`, { kind: 'input', text: '2026111812345' })).payload,
-    ) as { outputs: Array<{ text?: string }> }
-    const texts = answered.outputs.map((o) => o.text ?? '')
-    expect(texts.some((x) => x.startsWith('Order 2026111812345: ') && x.length > 'Order 2026111812345: '.length)).toBe(
-      true,
-    )
     expect(errors).toEqual([])
   }, 120_000)
 
@@ -304,13 +338,31 @@ describe.skipIf(!chromiumInstalled || !builderBuilt)('flow builder: editor', () 
       for (let i = 0; i < 120; i++) await page.mouse.move(target.x + 60 + (i % 40) * 6, target.y + 14 + (i % 40) * 3)
       await page.mouse.up()
     })
-    const fmt = (m: typeof pan) =>
-      `${m.frames} frames, p50 ${m.p50.toFixed(1)} ms, p95 ${m.p95.toFixed(1)} ms, max ${m.max.toFixed(1)} ms`
-    console.log(`[flow builder canvas, 300 nodes, ${drawn} drawn] pan: ${fmt(pan)}; drag a node: ${fmt(drag)}`)
     await page.keyboard.press('f')
     await page.waitForTimeout(400)
     await shot(page, 'canvas-300-nodes-en')
+    // zoomed in to about 100 % (8 × 1.2 from the fitted view): only the nodes in view are drawn
+    for (let i = 0; i < 8; i++) await page.locator('.react-flow__controls-zoomin').click()
+    await page.waitForTimeout(600)
+    const drawnZoomed = await page.locator('.react-flow__node').count()
+    const zoomedPan = await measure(async () => {
+      const x = box.x + box.width - 60
+      const y = box.y + 40
+      await page.mouse.move(x, y)
+      await page.mouse.down()
+      for (let i = 0; i < 120; i++) await page.mouse.move(x - (i % 60) * 12, y + (i % 60) * 6)
+      await page.mouse.up()
+    })
+    const fmt = (m: typeof pan) =>
+      `${m.frames} frames, p50 ${m.p50.toFixed(1)} ms, p95 ${m.p95.toFixed(1)} ms, max ${m.max.toFixed(1)} ms`
+    console.log(
+      `[flow builder canvas, 300 nodes] all in view (${drawn} drawn): pan ${fmt(pan)}; drag a node ${fmt(drag)}. ` +
+        `Zoomed in (${drawnZoomed} drawn): pan ${fmt(zoomedPan)}`,
+    )
     expect(pan.frames).toBeGreaterThan(10)
     expect(drag.frames).toBeGreaterThan(10)
+    expect(zoomedPan.frames).toBeGreaterThan(10)
+    // zoomed in, the nodes out of view are not drawn
+    expect(drawnZoomed).toBeLessThan(drawn)
   }, 120_000)
 })

@@ -7,13 +7,13 @@ import {
   ReactFlow,
   applyNodeChanges,
   useReactFlow,
+  useStore,
   type Connection,
   type Edge,
   type IsValidConnection,
   type EdgeChange,
   type Node,
   type NodeChange,
-  type OnDelete,
   type OnNodeDrag,
 } from '@xyflow/react'
 import { memo, useCallback, useEffect, useMemo, useState, type DragEvent } from 'react'
@@ -26,10 +26,8 @@ import { canvasNodeTypes } from './FlowNodeView'
 
 export const PALETTE_MIME = 'application/x-switchboard-node-type'
 
-// TEMPORARY (H6 experiments): flags read once
-const h6 = (name: string) => (localStorage.getItem('h6') ?? '').split(',').includes(name)
-const H6_VISIBLE_ONLY = h6('visible')
-const H6_NO_BG = h6('nobg')
+/** Below this zoom a node's text would be a few pixels high: nodes are drawn as cards with a large title. */
+export const FAR_ZOOM = 0.5
 
 /**
  * The canvas (React Flow). The document in the store is the truth; React Flow's nodes are derived
@@ -40,6 +38,8 @@ export function FlowCanvas({ store, onRefused }: { store: EditorStore; onRefused
   const { t } = useI18n()
   const state = useEditorState(store)
   const flow = useReactFlow()
+  // re-renders only when the zoom crosses the threshold
+  const far = useStore((s) => s.transform[2] < FAR_ZOOM)
   const [nodes, setNodes] = useState<CanvasNode[]>([])
   // a preview (an old version, a diff) is drawn instead of the draft, read-only
   const shown = state.preview ?? state.document
@@ -77,28 +77,21 @@ export function FlowCanvas({ store, onRefused }: { store: EditorStore; onRefused
     return () => clearTimeout(timer)
   }, [hasNodes, flow])
 
-  // which connections are selected (to delete one): the canvas's own state, not the document's
-  const [selectedEdges, setSelectedEdges] = useState<ReadonlySet<string>>(() => new Set())
   const edges = useMemo(
-    () => buildCanvasEdges(shown, { problems: state.problemMap, overlays: state.overlays }, selectedEdges),
-    [shown, state.problemMap, state.overlays, selectedEdges],
+    () => buildCanvasEdges(shown, { problems: state.problemMap, overlays: state.overlays }, state.selectedEdges),
+    [shown, state.problemMap, state.overlays, state.selectedEdges],
   )
-  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
-    if (!changes.some((c) => c.type === 'select')) return
-    setSelectedEdges((prev) => {
-      const next = new Set(prev)
-      for (const c of changes) if (c.type === 'select') c.selected ? next.add(c.id) : next.delete(c.id)
-      return next.size === prev.size && [...next].every((id) => prev.has(id)) ? prev : next
-    })
-  }, [])
-  // nodes and connections deleted together are one edit (one undo)
-  const onDelete: OnDelete<CanvasNode, Edge> = useCallback(
-    ({ nodes: deletedNodes, edges: deletedEdges }) => {
-      store.deleteElements(
-        deletedNodes.map((n) => n.id),
-        deletedEdges.map((e) => e.id),
-      )
-      setSelectedEdges(new Set())
+  // a click on a connection selects it (Delete removes it, see use-shortcuts)
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange[]) => {
+      if (!changes.some((c) => c.type === 'select')) return
+      const next = new Set(store.getSnapshot().selectedEdges)
+      for (const c of changes) {
+        if (c.type !== 'select') continue
+        if (c.selected) next.add(c.id)
+        else next.delete(c.id)
+      }
+      store.selectEdges(next)
     },
     [store],
   )
@@ -135,7 +128,7 @@ export function FlowCanvas({ store, onRefused }: { store: EditorStore; onRefused
           if (c.selected) selected.add(c.id)
           else selected.delete(c.id)
         }
-        store.select(selected)
+        store.select(selected, true)
       }
     },
     [store],
@@ -184,7 +177,12 @@ export function FlowCanvas({ store, onRefused }: { store: EditorStore; onRefused
   }, [])
 
   return (
-    <div className="sb-canvas" onDrop={onDrop} onDragOver={onDragOver} data-testid="canvas">
+    <div
+      className={far ? 'sb-canvas is-far' : 'sb-canvas'}
+      onDrop={onDrop}
+      onDragOver={onDragOver}
+      data-testid="canvas"
+    >
       <ReactFlow<CanvasNode, Edge>
         nodes={nodes}
         edges={edges}
@@ -192,25 +190,32 @@ export function FlowCanvas({ store, onRefused }: { store: EditorStore; onRefused
         onNodesChange={onNodesChange}
         onNodeDragStop={onNodeDragStop}
         onEdgesChange={onEdgesChange}
-        onDelete={onDelete}
         onConnect={onConnect}
         isValidConnection={isValidConnection}
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}
-        deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
+        // Delete is the editor's (use-shortcuts): nodes and connections go in one edit, one undo
+        deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={['Meta', 'Control']}
         minZoom={0.1}
         maxZoom={2}
-        onlyRenderVisibleElements={H6_VISIBLE_ONLY}
-        proOptions={{ hideAttribution: true }}
-        defaultEdgeOptions={{ type: 'smoothstep' }}
+        // zoomed in, only the nodes in view are drawn; zoomed far out most are in view, and culling
+        // would mount and measure nodes at the edges on every pan frame
+        onlyRenderVisibleElements={!far}
+        proOptions={PRO_OPTIONS}
+        defaultEdgeOptions={EDGE_OPTIONS}
       >
         <CanvasChrome store={store} readOnly={readOnly} />
       </ReactFlow>
     </div>
   )
 }
+
+// constant props: a new object on each render would make React Flow re-apply them to every edge
+const PRO_OPTIONS = { hideAttribution: true }
+// a connection takes clicks 16 px wide (to select and delete it), not only on its thin line
+const EDGE_OPTIONS = { type: 'smoothstep', interactionWidth: 16 }
 
 const minimapColor = (n: Node) => categoryStyle((n as CanvasNode).data.info?.category ?? '').color
 
@@ -222,7 +227,7 @@ const CanvasChrome = memo(function CanvasChrome({ store, readOnly }: { store: Ed
   const { t } = useI18n()
   return (
     <>
-      {!H6_NO_BG && <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#d0d5dd" />}
+      <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#d0d5dd" />
       <MiniMap
         pannable
         zoomable

@@ -52,6 +52,10 @@ export const FlowNodeView = memo(function FlowNodeView({ id, data, selected }: N
       )}
       {overlayLabel && <div className="sb-node-overlay">{overlayLabel}</div>}
       {!info && <div className="sb-node-summary is-error">{t('designer.canvas.unknownType', { type: node.type })}</div>}
+      {/* what a node shows when the canvas is zoomed far out (styles.css .sb-canvas.is-far) */}
+      <div className="sb-node-far" aria-hidden>
+        {node.title || typeTitle}
+      </div>
       {ports.length > 0 && (
         <div className="sb-node-ports">
           {ports.map((port) => (

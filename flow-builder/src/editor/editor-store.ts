@@ -1,6 +1,6 @@
 import { ApiError } from '../api/http'
 import { copySelection, isClipboardContent, pasteClipboard, type ClipboardContent } from '../graph/clipboard'
-import type { FlowDocument } from '../graph/document'
+import { edgeId, type FlowDocument } from '../graph/document'
 import { addNode, moveNodes, removeEdges, removeNodes, updateNode } from '../graph/document-ops'
 import { History } from '../graph/history'
 import { autoLayout } from '../graph/layout'
@@ -37,6 +37,8 @@ export interface EditorSnapshot {
   /** a document shown instead of the draft (an old version, a diff), read-only */
   preview: FlowDocument | null
   selection: ReadonlySet<string>
+  /** selected connections (`from:port`), to delete them */
+  selectedEdges: ReadonlySet<string>
   dynamicPorts: ReadonlyMap<string, string[]>
   saving: boolean
   stale: StaleSave | null
@@ -91,6 +93,7 @@ export class EditorStore implements EditorApi, EditorPreview {
       readOnly: false,
       preview: null,
       selection: new Set(),
+      selectedEdges: new Set(),
       dynamicPorts: new Map(),
       saving: false,
       stale: null,
@@ -214,8 +217,12 @@ export class EditorStore implements EditorApi, EditorPreview {
   private applyDocument(document: FlowDocument) {
     const ids = new Set(document.nodes.map((n) => n.id))
     const selection = [...this.state.selection].filter((id) => ids.has(id))
+    const edgeIds = new Set(document.edges.map(edgeId))
+    const selectedEdges = [...this.state.selectedEdges].filter((id) => edgeIds.has(id))
     this.set({
       document,
+      selectedEdges:
+        selectedEdges.length === this.state.selectedEdges.size ? this.state.selectedEdges : new Set(selectedEdges),
       dirty: document !== this.savedDocument,
       canUndo: this.history.canUndo,
       canRedo: this.history.canRedo,
@@ -279,8 +286,10 @@ export class EditorStore implements EditorApi, EditorPreview {
   deleteElements(nodeIds: Iterable<string>, edgeIds: Iterable<string>): void {
     this.commit(removeNodes(removeEdges(this.state.document, new Set(edgeIds)), new Set(nodeIds)))
   }
+  /** The Delete key: the selected nodes (never the start) and connections, as one edit. */
   deleteSelection(): void {
-    this.deleteNodes(this.state.selection)
+    if (this.state.preview) return
+    this.deleteElements(this.state.selection, this.state.selectedEdges)
   }
   autoLayout(): void {
     this.commit(autoLayout(this.state.document))
@@ -288,10 +297,19 @@ export class EditorStore implements EditorApi, EditorPreview {
   }
 
   // ---- selection and clipboard
-  select(ids: Iterable<string>): void {
+  /** Selects these nodes; a connection stays selected only with `keepEdges` (a click with Ctrl adds). */
+  select(ids: Iterable<string>, keepEdges = false): void {
     const next = new Set(ids)
     const same = next.size === this.state.selection.size && [...next].every((id) => this.state.selection.has(id))
-    if (!same) this.set({ selection: next })
+    const clearEdges = !keepEdges && this.state.selectedEdges.size > 0
+    if (!same || clearEdges)
+      this.set({ selection: same ? this.state.selection : next, ...(clearEdges ? { selectedEdges: new Set() } : {}) })
+  }
+  selectEdges(ids: Iterable<string>): void {
+    const next = new Set(ids)
+    const same =
+      next.size === this.state.selectedEdges.size && [...next].every((id) => this.state.selectedEdges.has(id))
+    if (!same) this.set({ selectedEdges: next })
   }
   selectAll(): void {
     this.select(this.state.document.nodes.map((n) => n.id))

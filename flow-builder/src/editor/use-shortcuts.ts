@@ -6,7 +6,8 @@ const typing = (target: EventTarget | null) =>
 
 /**
  * The editor's keyboard: Ctrl/Cmd+S save, +Z undo, +Shift+Z / +Y redo, +C copy, +V paste, +A
- * select all, F fit the view (Delete is React Flow's). Inside a text box only Ctrl+S applies.
+ * select all, Delete/Backspace delete the selection, F fit the view. Inside a text box only
+ * Ctrl+S applies.
  */
 export function useShortcuts(store: EditorStore, actions: { save(): void; onTab(tab: string): void }) {
   useEffect(() => {
@@ -34,6 +35,9 @@ export function useShortcuts(store: EditorStore, actions: { save(): void; onTab(
       } else if (mod && key === 'a') {
         e.preventDefault()
         store.selectAll()
+      } else if (!mod && !e.altKey && (e.key === 'Delete' || e.key === 'Backspace')) {
+        e.preventDefault()
+        store.deleteSelection()
       } else if (!mod && !e.altKey && key === 'f') {
         store.canvas?.fit()
       }

@@ -51,7 +51,7 @@ export function Palette({
                   draggable={!disabled}
                   disabled={disabled}
                   data-node-type={x.type}
-                  title={x.description[locale]}
+                  title={plain(x.description[locale])}
                   onDragStart={(e) => {
                     e.dataTransfer.setData(PALETTE_MIME, x.type)
                     e.dataTransfer.effectAllowed = 'copy'
@@ -63,7 +63,7 @@ export function Palette({
                   </span>
                   <span className="sb-palette-text">
                     <span className="sb-palette-name">{x.title[locale]}</span>
-                    <span className="sb-palette-desc">{x.description[locale]}</span>
+                    <span className="sb-palette-desc">{plain(x.description[locale])}</span>
                   </span>
                 </button>
               )
@@ -75,3 +75,6 @@ export function Palette({
     </aside>
   )
 }
+
+/** A description without its `code` marks (one line of small text has no room for code spans). */
+const plain = (text: string) => text.replace(/`([^`]+)`/g, '$1')
