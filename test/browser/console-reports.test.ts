@@ -322,8 +322,11 @@ describe.skipIf(!chromiumInstalled || !consoleBuilt)('console: reports, forecast
       backtest: { wape: number; mae: number; naive: { wape: number } }
       intervals: Array<{ start: string; requiredAgents: number }>
     }>(supervisor.token, 'GET', '/api/v1/analytics/forecast?horizon=48&serviceLevel=0.8&targetSeconds=20&weeks=4')
-    expect(await page.locator('[data-test=backtest-wape]').innerText()).toBe(pct(forecast.backtest.wape))
-    expect(await page.locator('[data-test=backtest-naive-wape]').innerText()).toBe(pct(forecast.backtest.naive.wape))
+    // the six-week forecast shown before also had 48 rows: wait for the four-week figures to be drawn
+    await expect.poll(() => page.locator('[data-test=backtest-wape]').innerText()).toBe(pct(forecast.backtest.wape))
+    await expect
+      .poll(() => page.locator('[data-test=backtest-naive-wape]').innerText())
+      .toBe(pct(forecast.backtest.naive.wape))
     expect(await page.locator('[data-test=backtest-text]').innerText()).toContain('WAPE')
     expect(forecast.backtest.wape).toBeGreaterThan(0)
     const agents = await page
