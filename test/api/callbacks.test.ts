@@ -95,7 +95,9 @@ describe('callbacks API', () => {
     withPhone = (await s.app.services.contacts.create({ name: '周女士', phone: PHONE })).id
     withoutPhone = (await s.app.services.contacts.create({ name: 'Wang', language: 'en' })).id
     phoneConversation = (
-      await s.app.db.conversation.create({ data: { contactId: withPhone, channel: 'webchat', priority: 5 } })
+      await s.app.db.conversation.create({
+        data: { contactId: withPhone, channel: 'webchat', priority: 5, queueId: salesId, status: 'resolved' },
+      })
     ).id
     await s.app.infra.bus.subscribe('callback.*', (event, topic) => void events.push({ topic, event }))
     await s.app.infra.bus.subscribe('notification', (e) => void notifications.push(e as (typeof notifications)[0]))
@@ -136,6 +138,24 @@ describe('callbacks API', () => {
       expect(pathsOf(res.body), JSON.stringify(res.body)).toContain(path)
     }
     expect(await s.app.db.callback.count()).toBe(0)
+  })
+
+  it('an agent may only promise a callback on a conversation they may see (it would move it into their queue)', async () => {
+    // a VIP chat in the sales queue: Bob (chat queue only) and Carol (no queue) cannot see it
+    for (const [who, queue] of [
+      [bob, 'chat'],
+      [carol, 'chat'],
+    ] as const) {
+      const res = await call(who.token, 'POST', '/api/v1/callbacks', {
+        conversationId: phoneConversation,
+        queue,
+        mode: 'message',
+      })
+      expect(res.status, JSON.stringify(res.body)).toBe(403)
+    }
+    expect(await s.app.db.callback.count()).toBe(0)
+    const untouched = await s.app.db.conversation.findUniqueOrThrow({ where: { id: phoneConversation } })
+    expect(untouched).toMatchObject({ queueId: salesId, status: 'resolved' })
   })
 
   it('an agent promises a callback for later; it is rescheduled into opening hours, then cancelled', async () => {
@@ -346,6 +366,94 @@ describe('callbacks API', () => {
     expect(last.body).toMatchObject({ status: 'failed', attempts: 4 })
     expect(last.body.history.map((h) => h.outcome)).toEqual(['no-answer', 'busy', 'voicemail', 'no-answer'])
     expect((await outcome('completed')).status).toBe(409)
+  })
+
+  it('two requests at once for the same conversation make one callback, not two', async () => {
+    const conversation = await s.app.db.conversation.create({
+      data: { contactId: withPhone, channel: 'webchat', queueId: salesId, status: 'resolved' },
+    })
+    const both = await Promise.all(
+      [1, 2, 3, 4].map(() =>
+        call(alice.token, 'POST', '/api/v1/callbacks', {
+          conversationId: conversation.id,
+          queue: 'sales',
+          windowStart: TUESDAY_1400,
+        }),
+      ),
+    )
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409, 409, 409])
+    expect(await s.app.db.callback.count({ where: { conversationId: conversation.id } })).toBe(1)
+    const made = both.find((r) => r.status === 201)!.body
+    expect((await call(alice.token, 'PATCH', `/api/v1/callbacks/${made.id}`, { status: 'cancelled' })).status).toBe(200)
+  })
+
+  it('a reschedule while the due job is running keeps a job for the new time', async () => {
+    const made = await call(supervisor.token, 'POST', '/api/v1/callbacks', {
+      contactId: withPhone,
+      queue: 'sales',
+      windowStart: TUESDAY_1400,
+    })
+    expect(made.status, JSON.stringify(made.body)).toBe(201)
+    const id = made.body.id
+    // the due job is being run by an instance right now (it will miss its claim: the due time changes)
+    await s.app.db.scheduledJob.updateMany({
+      where: { key: `callback:${id}`, status: 'pending' },
+      data: { status: 'running', lockedUntil: new Date(s.clock.now().getTime() + 30 * 86_400_000) },
+    })
+    const moved = await call(supervisor.token, 'PATCH', `/api/v1/callbacks/${id}`, { windowStart: TUESDAY_2000 })
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200)
+    expect(moved.body).toMatchObject({ status: 'scheduled', dueAt: WEDNESDAY_0900 })
+    const pending = await s.app.db.scheduledJob.findMany({
+      where: { key: { startsWith: `callback:${id}` }, status: 'pending', type: 'callbacks.due' },
+    })
+    expect(pending.map((j) => j.runAt.toISOString())).toEqual([WEDNESDAY_0900])
+    await s.app.db.scheduledJob.updateMany({ where: { key: `callback:${id}` }, data: { status: 'done' } })
+    expect((await call(supervisor.token, 'PATCH', `/api/v1/callbacks/${id}`, { status: 'cancelled' })).status).toBe(200)
+    expect(
+      await s.app.db.scheduledJob.count({ where: { key: { startsWith: `callback:${id}` }, status: 'pending' } }),
+    ).toBe(0)
+  })
+
+  it('a supervisor in teams sees the callbacks of their teams’ queues (and of no team), not the others', async () => {
+    const north = await s.app.db.team.create({ data: { name: 'North' } })
+    const south = await s.app.db.team.create({ data: { name: 'South' } })
+    const lead = await s.tokenFor('supervisor', 'North lead')
+    await s.app.db.teamMember.create({ data: { teamId: north.id, userId: lead.userId } })
+    const queues: Record<string, string> = {}
+    for (const [name, teamId] of [
+      ['north-line', north.id],
+      ['south-line', south.id],
+    ] as const) {
+      const q = await call(admin, 'POST', '/api/v1/queues', { name })
+      expect(q.status).toBe(201)
+      await s.app.db.queue.update({ where: { id: q.body.id }, data: { teamId } })
+      queues[name] = q.body.id
+    }
+    const make = async (queue: string) => {
+      const res = await call(admin, 'POST', '/api/v1/callbacks', {
+        contactId: withPhone,
+        queue,
+        windowStart: TUESDAY_1400,
+      })
+      expect(res.status, JSON.stringify(res.body)).toBe(201)
+      return res.body.id
+    }
+    const ours = await make('north-line')
+    const theirs = await make('south-line')
+    const listed = (await call(lead.token, 'GET', '/api/v1/callbacks?status=scheduled')).body as unknown as Body[]
+    const ids = listed.map((c) => c.id)
+    expect(ids).toContain(ours)
+    expect(ids).not.toContain(theirs)
+    expect((await call(lead.token, 'GET', `/api/v1/callbacks/${theirs}`)).status).toBe(403)
+    expect((await call(lead.token, 'PATCH', `/api/v1/callbacks/${theirs}`, { status: 'cancelled' })).status).toBe(403)
+    expect((await call(lead.token, 'GET', `/api/v1/callbacks/${ours}`)).body.phone).toBe(PHONE)
+    // the team-less supervisor still sees all
+    const all = (
+      (await call(supervisor.token, 'GET', '/api/v1/callbacks?status=scheduled')).body as unknown as Body[]
+    ).map((c) => c.id)
+    expect(all).toEqual(expect.arrayContaining([ours, theirs]))
+    for (const id of [ours, theirs])
+      expect((await call(admin, 'PATCH', `/api/v1/callbacks/${id}`, { status: 'cancelled' })).status).toBe(200)
   })
 
   it('is described in the OpenAPI document under the callbacks tag', async () => {

@@ -527,6 +527,14 @@ describe('QA rules, results, reviews and scorecards', () => {
       coachingNote: '查不到时请说“我帮您查一下”。',
       reviewerName: '王经理',
     })
+    // the reviewers' own note is theirs: not in the agent's list, nor in the detail the agent opens
+    expect(a.review).not.toHaveProperty('note')
+    const agentDetail = await call<Detail>('GET', `/api/v1/qa/results/${results.a!.id}`, li.token)
+    expect(agentDetail.status).toBe(200)
+    expect(JSON.stringify(agentDetail.body)).not.toContain('客户确实要求自助查询')
+    expect(agentDetail.body.reviews[0]).toMatchObject({ coachingNote: '查不到时请说“我帮您查一下”。' })
+    const supervisorDetail = await call<Detail>('GET', `/api/v1/qa/results/${results.a!.id}`, supervisor.token)
+    expect(supervisorDetail.body.reviews[0]).toMatchObject({ note: '客户确实要求自助查询' })
     const card = await call<{ scorecards: Scorecard[] }>(
       'GET',
       `/api/v1/qa/scorecards/me?from=${from}&to=${to()}`,

@@ -143,6 +143,15 @@ describe('recurring issues API', () => {
         status: 'acknowledged',
         proposal: { appliedKbEntryId: res.body.kbEntry.id },
       })
+      // applied a second time (a double click, a retry): the same entry, not a second one
+      const twice = await Promise.all(
+        [1, 2].map(() =>
+          call(admin, 'POST', `/api/v1/recurring-issues/${issue.id}/apply-proposal`, {
+            answer: '请先在手机蓝牙里“忽略此设备”后重新配对；仍无声音可申请换货。',
+          }),
+        ),
+      )
+      for (const r of twice) expect(r.body.kbEntry).toMatchObject({ id: res.body.kbEntry.id, created: false })
       const entry = await call(admin, 'GET', `/api/v1/kb/entries/${res.body.kbEntry.id}`)
       expect(entry.body).toMatchObject({
         question: issue.proposal.question,
@@ -188,6 +197,47 @@ describe('recurring issues API', () => {
     })
   })
 
+  describe('team scope', () => {
+    it('a supervisor in teams sees the issues of their teams’ queues (and of none), not the others', async () => {
+      const conversations = [
+        await contact('v_scope', 1, '发票抬头开错了', '已为您重开发票。'),
+        await contact('v_scope', 2, '发票抬头还是开错了', '已再次重开。'),
+        await contact('v_scope', 3, '我的发票抬头又开错了', '已加急处理。'),
+      ]
+      const issue = (await issues()).find((i) => conversations.every((c) => i.conversationIds.includes(c)))!
+      expect(issue).toBeDefined()
+      const north = (await call(admin, 'POST', '/api/v1/teams', { name: 'North' })).body.id as string
+      const south = (await call(admin, 'POST', '/api/v1/teams', { name: 'South' })).body.id as string
+      const lead = await t.tokenFor('supervisor')
+      expect((await call(admin, 'PUT', `/api/v1/teams/${north}/members/${lead.userId}`)).status).toBeLessThan(300)
+      const southQueue = await t.app.db.queue.create({ data: { name: 'south-invoices', teamId: south } })
+      await t.app.db.conversation.updateMany({ where: { id: { in: conversations } }, data: { queueId: southQueue.id } })
+
+      const seen = (await call(lead.token, 'GET', '/api/v1/recurring-issues')).body as IssueBody[]
+      expect(seen.map((i) => i.id)).not.toContain(issue.id)
+      expect((await call(lead.token, 'GET', `/api/v1/recurring-issues/${issue.id}`)).status).toBe(403)
+      expect((await call(lead.token, 'POST', `/api/v1/recurring-issues/${issue.id}/acknowledge`)).status).toBe(403)
+      expect((await call(lead.token, 'POST', `/api/v1/recurring-issues/${issue.id}/resolve`)).status).toBe(403)
+      // issues without a queue stay everyone's; the team-less supervisor sees all
+      expect(seen.length).toBeGreaterThan(0)
+      expect((await issues()).map((i) => i.id)).toContain(issue.id)
+      // its queue moves to the lead's team: now theirs
+      await t.app.db.queue.update({ where: { id: southQueue.id }, data: { teamId: north } })
+      const detail = await call(lead.token, 'GET', `/api/v1/recurring-issues/${issue.id}`)
+      expect(detail.status).toBe(200)
+      expect(detail.body.conversations.map((c: { firstMessage: string }) => c.firstMessage)).toEqual([
+        '发票抬头开错了',
+        '发票抬头还是开错了',
+        '我的发票抬头又开错了',
+      ])
+      expect(detail.body.conversations.map((c: { lastAgentReply: string }) => c.lastAgentReply)).toEqual([
+        '已为您重开发票。',
+        '已再次重开。',
+        '已加急处理。',
+      ])
+    })
+  })
+
   describe('ticket categories', () => {
     it('three tickets of one customer in the category refund raise one issue by category', async () => {
       const contact = await t.app.services.contacts.create({ name: 'Refund customer' })
@@ -208,6 +258,35 @@ describe('recurring issues API', () => {
       })
       expect([...list[0]!.ticketIds].sort()).toEqual([...ticketIds].sort())
       expect(list[0]!.proposal.question).toMatch(/退款/)
+    })
+  })
+
+  describe('catch-up', () => {
+    it('resolutions nobody checked (the bus was down) are checked at start-up, once', async () => {
+      const customer = await t.app.services.contacts.create({ name: 'Missed customer' })
+      const ids: string[] = []
+      for (let i = 0; i < 3; i++)
+        ids.push(
+          (
+            await t.app.db.conversation.create({
+              data: {
+                contactId: customer.id,
+                channel: 'webchat',
+                status: 'resolved',
+                resolvedAt: new Date(),
+                intent: 'where-is-my-parcel',
+              },
+            })
+          ).id,
+        )
+      expect(await t.app.services.recurringIssues.catchUp()).toBe(3)
+      checks += 3
+      await checked(checks)
+      const raised = (await issues()).filter((i) => i.contactId === customer.id)
+      expect(raised).toHaveLength(1)
+      expect(raised[0]).toMatchObject({ issueKey: 'intent:where-is-my-parcel', occurrences: 3 })
+      expect([...raised[0]!.conversationIds].sort()).toEqual([...ids].sort())
+      expect(await t.app.services.recurringIssues.catchUp()).toBe(0)
     })
   })
 })

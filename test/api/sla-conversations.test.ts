@@ -209,6 +209,12 @@ describe('SLA: conversations, their tickets, the inbox badge, and escalation on 
     await s.app.services.conversations.setAttributes(conversationId, { sentiment: 'negative', note: 'still upset' })
     await new Promise((r) => setTimeout(r, 200))
     expect(await escalations()).toHaveLength(2)
+    // a supervisor lowers the priority again: the rule has acted on this ticket, it does not fight them
+    await ok(admin, 'PATCH', `/api/v1/tickets/${ticketId}`, { priority: 'high' })
+    await s.app.services.conversations.setAttributes(conversationId, { sentiment: 'negative', note: 'upset again' })
+    await new Promise((r) => setTimeout(r, 200))
+    expect(await escalations()).toHaveLength(2)
+    expect((await s.app.db.ticket.findUniqueOrThrow({ where: { id: ticketId } })).priority).toBe('high')
   })
 
   it('resolving the conversation stops its unanswered clock (the breach stays on record)', async () => {

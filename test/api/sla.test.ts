@@ -230,6 +230,9 @@ describe('SLA policies and escalation rules: the API', () => {
       '/api/v1/sla/report?from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z',
     )
     expect(paths(reversed.body)).toEqual(['to'])
+    const years = await call(supervisor, 'GET', '/api/v1/sla/report?from=2020-01-01T00:00:00Z&to=2026-03-01T00:00:00Z')
+    expect(years.status).toBe(400)
+    expect(paths(years.body)).toEqual(['to'])
   })
 })
 
@@ -363,6 +366,22 @@ describe('SLA attainment report', () => {
     expect(report.body.rows).toMatchObject([
       { label: 'Simple issues', total: 5, met: 1, breached: 4, open: 0, attainmentPercent: 20, medianMinutes: 12 },
     ])
+  })
+
+  it('a supervisor in teams gets the report of their teams’ tickets (and of no team) only', async () => {
+    const north = (await call(admin, 'POST', '/api/v1/teams', { name: 'North' })).body.id as string
+    const south = (await call(admin, 'POST', '/api/v1/teams', { name: 'South' })).body.id as string
+    const lead = await s.tokenFor('supervisor')
+    expect((await call(admin, 'PUT', `/api/v1/teams/${north}/members/${lead.userId}`)).status).toBeLessThan(300)
+    await s.app.db.ticket.update({ where: { id: ids.F! }, data: { teamId: south } })
+    const query = `/api/v1/sla/report?${period}&metric=resolution&groupBy=category`
+    const all = await call(admin, 'GET', query)
+    const theirs = await call(lead.token, 'GET', query)
+    expect(theirs.status).toBe(200)
+    expect(all.body.total.total).toBe(6)
+    expect(theirs.body.total.total).toBe(5)
+    expect(theirs.body.rows.map((r: { key: string }) => r.key)).toEqual(['simple'])
+    await s.app.db.ticket.update({ where: { id: ids.F! }, data: { teamId: null } })
   })
 
   it('exports the report as CSV', async () => {

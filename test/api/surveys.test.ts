@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { surveyIdFor } from '../../core/src/surveys/index.js'
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js'
 
 const DAY = 86_400_000
@@ -266,6 +267,51 @@ describe('surveys API', () => {
       const ticket = await t.app.db.ticket.findUniqueOrThrow({ where: { id: answered.followUpTicketId! } })
       expect(ticket).toMatchObject({ source: 'survey', priority: 'high', conversationId, status: 'open' })
       expect(ticket.subject).toContain('CSAT 2/5')
+
+      // the follow-up runs again as if it had failed after the ticket's commit: no second ticket
+      await t.app.db.survey.update({ where: { id: survey.id }, data: { followUpTicketId: null } })
+      await t.app.infra.scheduler.schedule({
+        type: 'surveys.follow-up',
+        key: `survey-follow-up:${survey.id}:again`,
+        runAt: 0,
+        payload: { surveyId: survey.id },
+      })
+      const again = await until(
+        () => t.app.db.survey.findUniqueOrThrow({ where: { id: survey.id } }),
+        (r) => r.followUpTicketId !== null,
+        'the follow-up to run again',
+      )
+      expect(again.followUpTicketId).toBe(ticket.id)
+      expect(await t.app.db.ticket.count({ where: { conversationId, source: 'survey' } })).toBe(1)
+      expect(await t.app.db.ticketEvent.count({ where: { ticketId: ticket.id, kind: 'survey' } })).toBe(1)
+    })
+
+    it('a low-score ticket is made even while the bus cannot publish (and only once)', async () => {
+      const bus = t.app.infra.bus
+      const publish = bus.publish.bind(bus)
+      bus.publish = async (topic, event) => {
+        if (topic.startsWith('ticket.')) throw new Error('Redis is down')
+        return publish(topic, event)
+      }
+      try {
+        const { conversationId, survey } = await surveyed('v_busdown')
+        await say('v_busdown', 2, '1 太慢了')
+        const answered = await until(
+          () => t.app.db.survey.findUniqueOrThrow({ where: { id: survey.id } }),
+          (r) => r.followUpTicketId !== null,
+          'the follow-up ticket',
+        )
+        expect(answered).toMatchObject({ score: 1, comment: '太慢了' })
+        await new Promise((r) => setTimeout(r, 300))
+        expect(await t.app.db.ticket.count({ where: { conversationId, source: 'survey' } })).toBe(1)
+        const jobs = await t.app.infra.scheduler.list({ type: 'surveys.follow-up', limit: 100 })
+        expect(jobs.find((j) => j.key === `survey-follow-up:${survey.id}`)).toMatchObject({
+          status: 'done',
+          attempts: 1,
+        })
+      } finally {
+        bus.publish = publish
+      }
     })
 
     it('while the customer is in another open conversation there, a "5" is for that one, not the survey', async () => {
@@ -368,6 +414,21 @@ describe('surveys API', () => {
         'the survey to be cancelled',
       )
       expect(survey!.status).toBe('cancelled')
+    })
+  })
+
+  describe('catch-up', () => {
+    it('a resolution nobody heard of (the bus was down) still gets its survey, once', async () => {
+      const contact = await t.app.services.contacts.create({ name: '漏掉的客户' })
+      const conversation = await t.app.db.conversation.create({
+        data: { contactId: contact.id, channel: 'webchat', status: 'resolved', resolvedAt: new Date() },
+      })
+      expect(await t.app.db.survey.count({ where: { conversationId: conversation.id } })).toBe(0)
+      expect(await t.app.services.surveys.catchUp()).toBeGreaterThanOrEqual(1)
+      const [survey] = await t.app.db.survey.findMany({ where: { conversationId: conversation.id } })
+      expect(survey).toMatchObject({ id: surveyIdFor(conversation.id, conversation.resolvedAt), status: 'scheduled' })
+      expect(await t.app.services.surveys.catchUp()).toBe(0)
+      expect(await t.app.db.survey.count({ where: { conversationId: conversation.id } })).toBe(1)
     })
   })
 })

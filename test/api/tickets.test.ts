@@ -370,6 +370,44 @@ describe('tickets API', () => {
       expect((await call('GET', `/api/v1/tickets/${id}/conversations/${other}/messages`, billing)).status).toBe(404)
     })
 
+    it('a flow’s ticket takes the team of its conversation’s queue; a team-less one does not open the thread to every agent', async () => {
+      const vip = await t.app.db.queue.create({
+        data: { name: `vip-${randomBytes(3).toString('hex')}`, teamId: billingTeam },
+      })
+      const inQueue = await customerConversation('VIP 客户', '我的私人订单信息')
+      await t.app.db.conversation.update({ where: { id: inQueue }, data: { queueId: vip.id, status: 'queued' } })
+      const flowActor = systemActor('flow: test')
+      const queued = await t.app.services.tickets.create(flowActor, {
+        subject: 'VIP',
+        conversationId: inQueue,
+        source: 'flow',
+      })
+      expect(queued.teamId).toBe(billingTeam)
+      expect((await call('GET', `/api/v1/tickets/${queued.id}`, loner)).status).toBe(403)
+      expect(
+        (await call('GET', `/api/v1/tickets/${queued.id}/conversations/${inQueue}/messages`, billing)).status,
+      ).toBe(200)
+
+      // no queue, so no team: every agent sees the ticket, but only those who may see the conversation read it
+      const bare = await customerConversation('王先生', '我的地址是北京市朝阳区…')
+      const open = await t.app.services.tickets.create(flowActor, {
+        subject: '地址',
+        conversationId: bare,
+        source: 'flow',
+      })
+      expect(open.teamId).toBeNull()
+      expect((await call('GET', `/api/v1/tickets/${open.id}`, loner)).status).toBe(200)
+      const thread = `/api/v1/tickets/${open.id}/conversations/${bare}/messages`
+      expect((await call('GET', thread, loner)).status).toBe(403)
+      await assign(bare, loner.userId)
+      expect((await call('GET', thread, loner)).status).toBe(200)
+      expect((await call('GET', thread, front)).status).toBe(403)
+      // its assignee reads it whatever the conversation
+      await call('PATCH', `/api/v1/tickets/${open.id}`, admin, { assigneeId: front.userId })
+      expect((await call('GET', thread, front)).status).toBe(200)
+      expect((await call('GET', thread, supervisor)).status).toBe(200)
+    })
+
     it('a named assignee is notified; escalating without any change is 409', async () => {
       const res = await call('POST', `/api/v1/tickets/${id}/escalate`, billing, {
         tier: 'L3',
@@ -518,10 +556,37 @@ describe('tickets API', () => {
       expect((await call('POST', `/api/v1/tickets/${into.id}/merge`, admin, { intoId: source.id })).status).toBe(409)
       expect(await t.app.services.tickets.findOpenForConversation(c1)).toMatchObject({ id: into.id })
 
-      // the source's status link shows the ticket it lives on in
+      // the source's status link shows its own number and subject, merged into another request
       const token = closed.statusUrl.split('/').pop()!
       const status = await call('GET', `/api/v1/public/tickets/${token}`, null)
-      expect(status.body).toMatchObject({ number: into.id, subject: '物流查询', status: 'open', mergedFrom: source.id })
+      expect(status.body).toMatchObject({
+        number: source.id,
+        subject: '快递停滞',
+        status: 'merged',
+        statusText: { en: 'Merged into another request', 'zh-CN': '已合并到另一个请求' },
+      })
+    })
+
+    it('merging across customers: the merged ticket’s status page shows nothing of the other customer’s', async () => {
+      const mine = await customerConversation('周女士', '我的包裹')
+      const theirs = await customerConversation('陈先生', '陈先生的私人订单 8848')
+      const source = (await call('POST', '/api/v1/tickets', admin, { subject: '周女士的包裹', conversationId: mine }))
+        .body
+      const into = (
+        await call('POST', '/api/v1/tickets', admin, { subject: '陈先生的私人订单 8848', conversationId: theirs })
+      ).body
+      expect((await call('POST', `/api/v1/tickets/${source.id}/merge`, admin, { intoId: into.id })).status).toBe(200)
+      const path = new URL(source.statusUrl).pathname
+      const json = await call('GET', `/api/v1/public/tickets/${path.split('/').pop()}`, null)
+      expect(json.body).toMatchObject({ number: source.id, subject: '周女士的包裹', status: 'merged' })
+      for (const lang of ['zh-CN', 'en']) {
+        const page = await t.app.server.inject({ url: `${path}?lang=${lang}` })
+        expect(page.statusCode).toBe(200)
+        expect(page.payload).toContain(`#${source.id} 周女士的包裹`)
+        expect(page.payload).not.toContain('陈先生')
+        expect(page.payload).not.toContain(`#${into.id}`)
+        expect(page.payload).toContain(lang === 'en' ? 'Merged into another request' : '已合并到另一个请求')
+      }
     })
 
     it('an agent may only merge into a ticket they see', async () => {
@@ -627,7 +692,6 @@ describe('tickets API', () => {
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
         resolvedAt: expect.any(String),
-        mergedFrom: null,
       })
 
       const unknown = await t.app.server.inject({ url: `/tickets/status/${'0'.repeat(48)}?lang=zh-CN` })

@@ -9,6 +9,7 @@ import type { Logger } from '../logger.js'
 import { notify } from '../notifications/index.js'
 import { normalizePhone, type PiiCipher } from '../pii/index.js'
 import type { Db, Prisma } from '../storage/index.js'
+import { readTeamScope } from '../teams/index.js'
 import { parseInput } from '../validation/parse-input.js'
 import { channelFits, hasMessagingChannel, placeInQueue, type ConversationRow } from './callback-conversation.js'
 import {
@@ -186,9 +187,28 @@ export function createCallbacksService(deps: CallbacksDeps) {
     return rows.map((r) => r.queueId)
   }
 
-  /** Agents: theirs (assigned or made by them) and the unassigned due ones of their queues. */
+  /**
+   * Agents: theirs (assigned or made by them) and the unassigned due ones of their queues.
+   * Supervisors in teams: those of the queues of their teams or of no team, those their teammates
+   * have, and their own; admins and supervisors in no team: all.
+   */
   async function scopeOf(user: CallbackUser): Promise<Prisma.CallbackWhereInput> {
-    if (isSupervisor(user)) return {}
+    if (isSupervisor(user)) {
+      const scope = await readTeamScope(db, user)
+      if (scope.kind === 'all') return {}
+      const queues = await db.queue.findMany({
+        where: { OR: [{ teamId: null }, { teamId: { in: [...scope.teamIds] } }] },
+        select: { id: true },
+      })
+      return {
+        OR: [
+          { queueId: null },
+          { queueId: { in: queues.map((q) => q.id) } },
+          { assigneeId: { in: [...scope.teammateIds] } },
+          { createdById: user.id },
+        ],
+      }
+    }
     return {
       OR: [
         { assigneeId: user.id },
@@ -232,6 +252,18 @@ export function createCallbacksService(deps: CallbacksDeps) {
 
   async function scheduleDue(id: string, at: Date, key = dueKey(id)) {
     await scheduler.schedule({ type: CALLBACK_DUE_JOB, key, runAt: at, payload: { callbackId: id } })
+  }
+  /**
+   * A new due time for a callback whose due job may be running right now (it then misses its
+   * claim, the due time having changed): the new time goes on the second key instead of being lost.
+   */
+  async function rescheduleDue(id: string, at: Date) {
+    try {
+      await scheduleDue(id, at)
+    } catch (error) {
+      if ((error as { code?: string }).code !== ErrorCode.CONFLICT) throw error
+      await scheduleDue(id, at, `${dueKey(id)}:hours`)
+    }
   }
   async function scheduleWindowEnd(id: string, windowEnd: Date | null) {
     if (windowEnd === null) await scheduler.cancel(windowKey(id))
@@ -554,13 +586,6 @@ export function createCallbacksService(deps: CallbacksDeps) {
       throw bad('phone', 'the contact has no phone number: give the number to call, or use mode "message"')
     if (spec.mode === 'message' && !(await hasMessagingChannel(db, contact.id, conversation?.id ?? null)))
       throw bad('mode', 'the customer has no messaging channel to answer on: use mode "voice" with a phone number')
-    if (conversation) {
-      const active = await db.callback.findFirst({
-        where: { conversationId: conversation.id, status: { in: ACTIVE_STATUSES } },
-        select: { id: true },
-      })
-      if (active) throw conflict(`Conversation ${conversation.id} already has callback ${active.id} to be made`)
-    }
 
     const now = clock.now()
     const windowStart = spec.windowStart ?? now
@@ -584,53 +609,64 @@ export function createCallbacksService(deps: CallbacksDeps) {
         })
       : null
 
-    const row = await db.$transaction(async (tx) => {
-      const created = await tx.callback.create({
-        data: {
-          contactId: contact.id,
-          conversationId: conversation?.id ?? null,
-          ticketId: ticket?.id ?? null,
-          queueId: queue.id,
-          mode: spec.mode,
-          phoneEnc: phone ? pii.encrypt('contact.phone', phone) : null,
-          note: spec.note,
-          source: spec.source,
-          priority: spec.priority,
-          queuedAt: spec.queuedAt ?? null,
-          windowStart,
-          windowEnd,
-          dueAt,
-          maxAttempts: spec.maxAttempts,
-          retryMinutes: spec.retryMinutes,
-          createdById: spec.createdById,
-          createdAt: now,
-        },
-      })
-      if (spec.takeOutOfLine && conversation) {
-        // the caller leaves the line; the callback keeps their place (queuedAt) and comes back to it when due
-        const out = await tx.conversation.updateMany({
-          where: { id: conversation.id, status: 'queued', assigneeId: null },
+    // one promise per conversation at a time: checked and made under the conversation's lock, so two
+    // requests at once (on any instances) cannot both pass the check
+    const row = await withConversationLock(conversation?.id ?? null, () =>
+      db.$transaction(async (tx) => {
+        if (conversation) {
+          const active = await tx.callback.findFirst({
+            where: { conversationId: conversation.id, status: { in: ACTIVE_STATUSES } },
+            select: { id: true },
+          })
+          if (active) throw conflict(`Conversation ${conversation.id} already has callback ${active.id} to be made`)
+        }
+        const created = await tx.callback.create({
           data: {
-            status: 'resolved',
-            resolvedAt: now,
-            attributes: { ...((conversation.attributes ?? {}) as object), callbackId: created.id },
-            version: { increment: 1 },
+            contactId: contact.id,
+            conversationId: conversation?.id ?? null,
+            ticketId: ticket?.id ?? null,
+            queueId: queue.id,
+            mode: spec.mode,
+            phoneEnc: phone ? pii.encrypt('contact.phone', phone) : null,
+            note: spec.note,
+            source: spec.source,
+            priority: spec.priority,
+            queuedAt: spec.queuedAt ?? null,
+            windowStart,
+            windowEnd,
+            dueAt,
+            maxAttempts: spec.maxAttempts,
+            retryMinutes: spec.retryMinutes,
+            createdById: spec.createdById,
+            createdAt: now,
           },
         })
-        if (out.count !== 1) throw conflict(`Conversation ${conversation.id} is no longer waiting in its queue`)
-      }
-      await audit.record(
-        actor,
-        {
-          action: 'callback.created',
-          targetType: 'callback',
-          targetId: created.id,
-          details: { source: spec.source, mode: spec.mode, queueId: queue.id, dueAt: dueAt.toISOString() },
-        },
-        tx as never,
-      )
-      return created
-    })
+        if (spec.takeOutOfLine && conversation) {
+          // the caller leaves the line; the callback keeps their place (queuedAt) and comes back to it when due
+          const out = await tx.conversation.updateMany({
+            where: { id: conversation.id, status: 'queued', assigneeId: null },
+            data: {
+              status: 'resolved',
+              resolvedAt: now,
+              attributes: { ...((conversation.attributes ?? {}) as object), callbackId: created.id },
+              version: { increment: 1 },
+            },
+          })
+          if (out.count !== 1) throw conflict(`Conversation ${conversation.id} is no longer waiting in its queue`)
+        }
+        await audit.record(
+          actor,
+          {
+            action: 'callback.created',
+            targetType: 'callback',
+            targetId: created.id,
+            details: { source: spec.source, mode: spec.mode, queueId: queue.id, dueAt: dueAt.toISOString() },
+          },
+          tx as never,
+        )
+        return created
+      }),
+    )
     await scheduleDue(row.id, dueAt)
     await scheduleWindowEnd(row.id, windowEnd)
     if (spec.takeOutOfLine && conversation) {
@@ -640,6 +676,11 @@ export function createCallbacksService(deps: CallbacksDeps) {
     await publish('callback.scheduled', row)
     await toTicket(row, 'callback', actor.email ?? 'callback', { status: 'scheduled', dueAt: dueAt.toISOString() })
     return row
+  }
+
+  function withConversationLock<T>(conversationId: string | null, fn: () => Promise<T>): Promise<T> {
+    if (!conversationId) return fn()
+    return infra.locks.withLock(`callbacks:conversation:${conversationId}`, { ttlMs: 30_000, waitMs: 10_000 }, fn)
   }
 
   async function conversationOf(id: string | undefined): Promise<ConversationRow | null> {
@@ -748,7 +789,7 @@ export function createCallbacksService(deps: CallbacksDeps) {
     })
     if (!done) throw conflict(`Callback ${id} changed meanwhile; reload it`)
     // after the commit: a crash in between is caught up by start(), which re-asserts the jobs
-    if (next.dueAt) await scheduleDue(id, next.dueAt)
+    if (next.dueAt) await rescheduleDue(id, next.dueAt)
     else await cancelJobs(id)
     const saved = await find(id)
     // the attempt is over: its conversation too, except a chat the agent goes on with
@@ -835,7 +876,7 @@ export function createCallbacksService(deps: CallbacksDeps) {
     if (!done) throw conflict(`Callback ${id} changed meanwhile; reload it`)
     const saved = await find(id)
     if (retimed) {
-      await scheduleDue(id, saved.dueAt)
+      await rescheduleDue(id, saved.dueAt)
       await scheduleWindowEnd(id, saved.windowEnd)
       await publish('callback.scheduled', saved, { rescheduled: true })
     }
@@ -913,7 +954,10 @@ export function createCallbacksService(deps: CallbacksDeps) {
       input: CreateCallbackInput,
     ): Promise<CallbackView> {
       const data = parseInput(createCallbackInput, input)
+      // when due, the callback moves its conversation into the callback's queue: only one the caller may see
       const conversation = await conversationOf(data.conversationId)
+      if (conversation)
+        await deps.conversations.visible({ userId: user.id, supervisor: isSupervisor(user) }, conversation.id)
       const row = await schedule(actor, {
         source: user.via === 'api-token' ? 'api' : 'agent',
         createdById: user.id,

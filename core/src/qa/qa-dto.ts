@@ -253,7 +253,7 @@ export const reviewDto = z.object({
     z.object({ ruleId: z.string(), messageId: z.string().nullable().optional(), accepted: z.boolean() }),
   ),
   score: z.number().nullable(),
-  note: z.string(),
+  note: z.string().optional().describe('the reviewers’ own note about the case; not shown to agents'),
   coachingNote: z.string(),
   createdAt: z.date(),
 })

@@ -26,8 +26,12 @@ export function reviewFacts(row: ReviewRow): ReviewFacts {
   }
 }
 
-export function reviewView(row: ReviewRow, names: Map<string, string>): ReviewView {
-  return {
+/**
+ * A review as the viewer reads it: the agent reviewed gets the verdict, the score and the coaching
+ * note, never the supervisors' own `note` (for the reviewers, about the case).
+ */
+export function reviewView(row: ReviewRow, names: Map<string, string>, forAgent = false): ReviewView {
+  const view: ReviewView = {
     id: row.id,
     reviewerId: row.reviewerId,
     reviewerName: row.reviewerId ? (names.get(row.reviewerId) ?? null) : null,
@@ -38,9 +42,16 @@ export function reviewView(row: ReviewRow, names: Map<string, string>): ReviewVi
     coachingNote: row.coachingNote,
     createdAt: row.createdAt,
   }
+  if (forAgent) delete view.note
+  return view
 }
 
-export function resultView(row: ResultRow, latest: ReviewRow | null, names: Map<string, string>): ResultView {
+export function resultView(
+  row: ResultRow,
+  latest: ReviewRow | null,
+  names: Map<string, string>,
+  forAgent = false,
+): ResultView {
   const hits = hitsOf(row)
   return {
     id: row.id,
@@ -58,7 +69,7 @@ export function resultView(row: ResultRow, latest: ReviewRow | null, names: Map<
     evaluatedFor: row.evaluatedFor,
     evaluatedAt: row.evaluatedAt,
     reevaluatedAfterReview: latest !== null && row.evaluatedAt.getTime() > latest.createdAt.getTime(),
-    review: latest ? reviewView(latest, names) : null,
+    review: latest ? reviewView(latest, names, forAgent) : null,
   }
 }
 

@@ -292,10 +292,11 @@ export function createQaService(deps: { db: Db; infra: Infra; audit: AuditLog; l
     return latest
   }
 
-  async function views(rows: ResultRow[]): Promise<ResultView[]> {
+  async function views(rows: ResultRow[], viewer: Viewer): Promise<ResultView[]> {
     const latest = await latestReviews(rows.map((r) => r.id))
     const names = await userNames(db, [...rows.map((r) => r.agentId), ...[...latest.values()].map((r) => r.reviewerId)])
-    return rows.map((row) => resultView(row, latest.get(row.id) ?? null, names))
+    const forAgent = viewer.role === 'agent'
+    return rows.map((row) => resultView(row, latest.get(row.id) ?? null, names, forAgent))
   }
 
   /** The result, if the viewer may see it: 404 for an agent's colleague's (its existence is not theirs to know). */
@@ -340,7 +341,7 @@ export function createQaService(deps: { db: Db; infra: Infra; audit: AuditLog; l
     const matching = q.ruleId
       ? rows.filter((row) => hitsOf(row).some((h) => h.ruleId === q.ruleId && h.accepted)).slice(0, q.limit)
       : rows
-    return views(matching)
+    return views(matching, viewer)
   }
 
   async function resultDetail(viewer: Viewer, id: string) {
@@ -349,8 +350,8 @@ export function createQaService(deps: { db: Db; infra: Infra; audit: AuditLog; l
     const names = await userNames(db, [row.agentId, ...reviews.map((r) => r.reviewerId)])
     const inspection = await readInspection(db, row.conversationId)
     return {
-      ...resultView(row, reviews.at(-1) ?? null, names),
-      reviews: reviews.map((r) => reviewView(r, names)),
+      ...resultView(row, reviews.at(-1) ?? null, names, viewer.role === 'agent'),
+      reviews: reviews.map((r) => reviewView(r, names, viewer.role === 'agent')),
       transcript: (inspection?.lines ?? []).map(({ id: lineId, seq, speaker, body, at }) => ({
         id: lineId,
         seq,

@@ -4,8 +4,9 @@ import type { EventBus } from '../infra/index.js'
 import type { Logger } from '../logger.js'
 import { NOTIFICATION_TOPIC, type Notification } from '../notifications/index.js'
 import type { Db } from '../storage/index.js'
-import { queueInScope, readTeamScope } from '../teams/index.js'
+import { queueInScope } from '../teams/index.js'
 import type { SocketSessions } from './socket-sessions.js'
+import { createSupervisorScope } from './supervisor-scope.js'
 
 /** Notifications for a person: an SLA warning on their ticket, a callback now due for them… */
 export const NOTIFICATIONS_PATH = '/notifications'
@@ -30,6 +31,10 @@ export function relayNotifications(
 ): void {
   const { bus, db, sessions, logger } = deps
   let unsubscribe: (() => Promise<void>) | null = null
+  let unfollow: (() => Promise<void>) | null = null
+  // asked for every notification and every socket: the supervisors' scopes are kept a few seconds
+  // (and dropped at once when a team or queue changes), not read from the database each time
+  const scopes = createSupervisorScope(db)
 
   server.subscription(NOTIFICATIONS_PATH, {
     auth: { mode: 'required' },
@@ -40,12 +45,13 @@ export function relayNotifications(
       const notification = message as Notification
       const user = (credentials as unknown as AuthCredentials).user
       return addressedTo(notification, user, async () =>
-        queueInScope(await readTeamScope(db, user), notification.teamId as string),
+        queueInScope(await scopes.scopeOf(user), notification.teamId as string),
       )
     },
   })
 
   server.ext('onPreStart', async () => {
+    unfollow = await scopes.follow(bus)
     unsubscribe = await bus.subscribe(NOTIFICATION_TOPIC, async (event) => {
       if (!event || typeof event !== 'object') return
       try {
@@ -58,5 +64,7 @@ export function relayNotifications(
   server.ext('onPostStop', async () => {
     await unsubscribe?.()
     unsubscribe = null
+    await unfollow?.()
+    unfollow = null
   })
 }

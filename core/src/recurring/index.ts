@@ -1,4 +1,4 @@
-export { createRecurringIssuesService, RECURRING_CHECK_JOB } from './recurring-service.js'
+export { createRecurringIssuesService, RECURRING_CATCH_UP_JOB, RECURRING_CHECK_JOB } from './recurring-service.js'
 export type { RecurringIssuesService } from './recurring-service.js'
 export { recurringIssuesRoutes } from './recurring-routes.js'
 export { DEFAULT_RECURRING_SETTINGS } from './recurring-settings.js'

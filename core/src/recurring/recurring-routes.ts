@@ -43,7 +43,7 @@ export function recurringIssuesRoutes(recurring: RecurringIssuesService): Server
       summary: 'Recurring issues, newest first',
       query: listRecurringQuery,
       response: z.array(recurringIssueDto),
-      handler: async ({ query }) => recurring.list(query),
+      handler: async ({ query, credentials }) => recurring.list(credentials!.user, query),
     }),
     defineRoute({
       method: 'GET',
@@ -53,7 +53,7 @@ export function recurringIssuesRoutes(recurring: RecurringIssuesService): Server
       summary: 'One recurring issue with its conversations (first message, agent, last reply) and tickets',
       params: idParams,
       response: recurringIssueDetailDto,
-      handler: async ({ params }) => recurring.get(params.id),
+      handler: async ({ params, credentials }) => recurring.get(credentials!.user, params.id),
     }),
     defineRoute({
       method: 'POST',
@@ -63,7 +63,7 @@ export function recurringIssuesRoutes(recurring: RecurringIssuesService): Server
       summary: 'Someone is looking at it',
       params: idParams,
       response: recurringIssueDto,
-      handler: async ({ params, actor }) => recurring.acknowledge(actor, params.id),
+      handler: async ({ params, actor, credentials }) => recurring.acknowledge(credentials!.user, actor, params.id),
     }),
     defineRoute({
       method: 'POST',
@@ -73,7 +73,7 @@ export function recurringIssuesRoutes(recurring: RecurringIssuesService): Server
       summary: 'Done with it; the same problem again later raises a new alert',
       params: idParams,
       response: recurringIssueDto,
-      handler: async ({ params, actor }) => recurring.resolve(actor, params.id),
+      handler: async ({ params, actor, credentials }) => recurring.resolve(credentials!.user, actor, params.id),
     }),
     defineRoute({
       method: 'POST',

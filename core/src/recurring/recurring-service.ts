@@ -1,10 +1,12 @@
 import type { Actor, AuditLog } from '../audit/index.js'
+import type { AuthUser } from '../auth/index.js'
 import { ErrorCode, userError } from '../errors/index.js'
 import type { Infra } from '../infra/index.js'
 import type { Logger } from '../logger.js'
 import { notify } from '../notifications/index.js'
 import type { Db, Prisma } from '../storage/index.js'
-import type { FollowUpTickets } from '../surveys/index.js'
+import { queueInScope, readTeamScope } from '../teams/index.js'
+import type { TicketChangeListener } from '../tickets/index.js'
 import { parseInput } from '../validation/parse-input.js'
 import { issueTokens, jaccard, textIssueKey } from './issue-signature.js'
 import { mergeOccurrence, readOccurrences, withinWindow, writeOccurrences, type Occurrence } from './occurrence-log.js'
@@ -26,9 +28,17 @@ import {
 
 /** Looks at one contact after a resolution or a new ticket (keyed per conversation or ticket). */
 export const RECURRING_CHECK_JOB = 'recurring-issues.check'
+/** After an instance starts: the resolutions no check saw (see catchUp). */
+export const RECURRING_CATCH_UP_JOB = 'recurring-issues.catch-up'
+const CATCH_UP_WINDOW_MS = 7 * 24 * 3_600_000
+const CATCH_UP_LIMIT = 2000
 
 type IssueRow = Awaited<ReturnType<Db['recurringIssue']['findFirstOrThrow']>>
 const UNRESOLVED = ['open', 'acknowledged']
+/** Who is asking: supervisors see the issues of their teams' queues (and of none); admins all. */
+export type RecurringViewer = Pick<AuthUser, 'id' | 'role'>
+/** how many of the newest issues a list scans for those in a supervisor's scope */
+const SCOPED_SCAN = 1000
 
 export type RecurringIssuesService = ReturnType<typeof createRecurringIssuesService>
 
@@ -70,7 +80,8 @@ export function createRecurringIssuesService(deps: {
     get(id: string): Promise<{ id: string; question: string; answer: string; variants: string[] }>
   }
   contacts: { get(id: string): Promise<{ id: string; name?: string | null }> }
-  tickets: Pick<FollowUpTickets, 'onChange'>
+  /** the tickets module's change listeners (TicketsService.onChange) */
+  tickets: { onChange(listener: TicketChangeListener): unknown }
 }) {
   const { db, infra, audit, logger, kb } = deps
   const { clock, scheduler, bus, locks } = infra
@@ -292,22 +303,72 @@ export function createRecurringIssuesService(deps: {
     )
   })
 
-  async function checkLater(key: string, payload: { conversationId?: string; ticketId?: number }) {
+  async function checkLater(key: string, payload: { conversationId?: string; ticketId?: number }, at = clock.now()) {
     await scheduler
-      .schedule({ type: RECURRING_CHECK_JOB, key, runAt: 0, payload: { ...payload, at: clock.now().toISOString() } })
+      .schedule({ type: RECURRING_CHECK_JOB, key, runAt: 0, payload: { ...payload, at: at.toISOString() } })
       .catch((error: unknown) => {
         // that check is running now and sees the same rows
         if ((error as { code?: string }).code !== ErrorCode.CONFLICT) throw error
       })
   }
 
-  const subscription = bus.subscribe('conversation.resolved', async (event) => {
-    const conversationId = (event as { conversationId?: unknown } | null)?.conversationId
-    if (typeof conversationId !== 'string') return
-    await checkLater(`recurring-issues:conversation:${conversationId}`, { conversationId }).catch((error: unknown) =>
-      logger.error({ err: error, conversationId }, 'could not schedule the recurring-issue check'),
-    )
+  /**
+   * The bus delivers `conversation.resolved` at most once: a resolution nobody heard of would never
+   * count. When an instance starts, the conversations resolved in the last 7 days (at most 2000)
+   * that their contact's log has not seen are checked, at the time they were resolved.
+   */
+  async function catchUp(): Promise<number> {
+    const now = clock.now()
+    const settings = await readRecurringSettings(db)
+    const windowMs = Math.min(CATCH_UP_WINDOW_MS, settings.windowDays * 24 * 3_600_000)
+    const resolved = await db.conversation.findMany({
+      where: { status: 'resolved', resolvedAt: { gte: new Date(now.getTime() - windowMs) } },
+      orderBy: { resolvedAt: 'asc' },
+      select: { id: true, contactId: true, resolvedAt: true },
+      take: CATCH_UP_LIMIT,
+    })
+    const seen = new Map<string, Set<string>>()
+    let scheduled = 0
+    for (const c of resolved) {
+      let ids = seen.get(c.contactId)
+      if (!ids) {
+        ids = new Set(
+          (await readOccurrences(db, c.contactId)).flatMap((o) => (o.conversationId ? [o.conversationId] : [])),
+        )
+        seen.set(c.contactId, ids)
+      }
+      if (ids.has(c.id)) continue
+      await checkLater(`recurring-issues:conversation:${c.id}`, { conversationId: c.id }, c.resolvedAt ?? now).catch(
+        (error: unknown) =>
+          logger.warn({ err: error, conversationId: c.id }, 'could not catch up a recurring-issue check'),
+      )
+      scheduled++
+    }
+    if (scheduled) logger.info({ scheduled }, 'recurring issues caught up with resolutions nobody checked')
+    return scheduled
+  }
+  scheduler.define(RECURRING_CATCH_UP_JOB, async () => {
+    await catchUp()
   })
+
+  const subscription = bus
+    .subscribe('conversation.resolved', async (event) => {
+      const conversationId = (event as { conversationId?: unknown } | null)?.conversationId
+      if (typeof conversationId !== 'string') return
+      await checkLater(`recurring-issues:conversation:${conversationId}`, { conversationId }).catch((error: unknown) =>
+        logger.error({ err: error, conversationId }, 'could not schedule the recurring-issue check'),
+      )
+    })
+    .then(async (stop) => {
+      // listening now: what was resolved before is caught up by a job (once, whichever instance runs it)
+      await scheduler
+        .schedule({ type: RECURRING_CATCH_UP_JOB, key: 'recurring-issues:catch-up', runAt: 0 })
+        .catch((error: unknown) => {
+          if ((error as { code?: string }).code !== ErrorCode.CONFLICT)
+            logger.warn({ err: error }, 'recurring issues could not schedule their catch-up')
+        })
+      return stop
+    })
 
   deps.tickets.onChange(async ({ kind, ticket, before }) => {
     // a new ticket, or a category given later: the contact is looked at again
@@ -350,6 +411,37 @@ export function createRecurringIssuesService(deps: {
     return row
   }
 
+  /**
+   * The issues of `rows` the viewer oversees: an issue belongs to the team of the queue of its
+   * latest conversation in a queue (whose supervisors were told), none without one.
+   */
+  async function inScope(viewer: RecurringViewer, rows: IssueRow[]): Promise<IssueRow[]> {
+    const scope = await readTeamScope(db, viewer)
+    if (scope.kind === 'all' || rows.length === 0) return rows
+    const ids = [...new Set(rows.flatMap((r) => strings(r.conversationIds)))]
+    const conversations = ids.length
+      ? await db.conversation.findMany({
+          where: { id: { in: ids }, queueId: { not: null } },
+          select: { id: true, createdAt: true, queue: { select: { teamId: true } } },
+        })
+      : []
+    const byId = new Map(conversations.map((c) => [c.id, c]))
+    return rows.filter((row) => {
+      const latest = strings(row.conversationIds)
+        .flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []))
+        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0]
+      return queueInScope(scope, latest?.queue?.teamId ?? null)
+    })
+  }
+
+  /** 404 when there is none, 403 when it is of a team the viewer does not oversee. */
+  async function visible(viewer: RecurringViewer, id: string): Promise<IssueRow> {
+    const row = await find(id)
+    if ((await inScope(viewer, [row])).length === 0)
+      throw userError(ErrorCode.FORBIDDEN, `Recurring issue ${id} is of a team you do not supervise`, { status: 403 })
+    return row
+  }
+
   async function changed(actor: Actor, action: string, row: IssueRow, details: Record<string, unknown> = {}) {
     await audit.record(actor, {
       action,
@@ -366,6 +458,9 @@ export function createRecurringIssuesService(deps: {
       await subscription
     },
 
+    /** The catch-up itself (what the start-up job runs), for tests. */
+    catchUp,
+
     settings: () => readRecurringSettings(db),
 
     async updateSettings(actor: Actor, change: UpdateRecurringSettingsInput): Promise<RecurringSettings> {
@@ -380,58 +475,67 @@ export function createRecurringIssuesService(deps: {
       return next
     },
 
-    async list(query: ListRecurringQuery): Promise<RecurringIssueView[]> {
+    async list(viewer: RecurringViewer, query: ListRecurringQuery): Promise<RecurringIssueView[]> {
+      const scope = await readTeamScope(db, viewer)
       const rows = await db.recurringIssue.findMany({
         where: {
           ...(query.status ? { status: query.status } : {}),
           ...(query.contactId ? { contactId: query.contactId } : {}),
         },
         orderBy: { raisedAt: 'desc' },
-        take: query.limit,
+        take: scope.kind === 'all' ? query.limit : SCOPED_SCAN,
       })
-      return rows.map(toView)
+      return (await inScope(viewer, rows)).slice(0, query.limit).map(toView)
     },
 
-    async get(id: string): Promise<RecurringIssueDetail> {
-      const view = toView(await find(id))
+    async get(viewer: RecurringViewer, id: string): Promise<RecurringIssueDetail> {
+      const view = toView(await visible(viewer, id))
       const contact = await deps.contacts.get(view.contactId).catch(() => null)
       const conversations = await db.conversation.findMany({
         where: { id: { in: view.conversationIds } },
         orderBy: { createdAt: 'asc' },
         include: { assignee: { select: { id: true, name: true } } },
       })
-      const agents = await db.user.findMany({
-        where: { id: { in: conversations.flatMap((c) => (c.lastAgentId ? [c.lastAgentId] : [])) } },
-        select: { id: true, name: true },
-      })
-      const summaries = await Promise.all(
-        conversations.map(async (c) => {
-          const [first, reply] = await Promise.all([
-            db.message.findFirst({
-              where: { conversationId: c.id, direction: 'inbound', kind: 'text' },
-              orderBy: { seq: 'asc' },
-              select: { body: true },
-            }),
-            db.message.findFirst({
-              where: { conversationId: c.id, direction: 'outbound', authorUserId: { not: null } },
-              orderBy: { seq: 'desc' },
-              select: { body: true },
-            }),
-          ])
-          const agentId = c.assigneeId ?? c.lastAgentId
-          return {
-            id: c.id,
-            channel: c.channel,
-            status: c.status,
-            intent: intentOf(c),
-            createdAt: c.createdAt,
-            resolvedAt: c.resolvedAt,
-            agent: c.assignee ?? agents.find((a) => a.id === agentId) ?? null,
-            firstMessage: first?.body ?? null,
-            lastAgentReply: reply?.body ?? null,
-          }
+      const ids = conversations.map((c) => c.id)
+      // a few queries for all the conversations, not two per conversation
+      const [agents, firsts, replies] = await Promise.all([
+        db.user.findMany({
+          where: { id: { in: conversations.flatMap((c) => (c.lastAgentId ? [c.lastAgentId] : [])) } },
+          select: { id: true, name: true },
         }),
-      )
+        ids.length
+          ? db.message.findMany({
+              where: { conversationId: { in: ids }, direction: 'inbound', kind: 'text' },
+              orderBy: [{ conversationId: 'asc' }, { seq: 'asc' }],
+              distinct: ['conversationId'],
+              select: { conversationId: true, body: true },
+            })
+          : [],
+        ids.length
+          ? db.message.findMany({
+              where: { conversationId: { in: ids }, direction: 'outbound', authorUserId: { not: null } },
+              orderBy: [{ conversationId: 'asc' }, { seq: 'desc' }],
+              distinct: ['conversationId'],
+              select: { conversationId: true, body: true },
+            })
+          : [],
+      ])
+      const firstOf = new Map(firsts.map((m) => [m.conversationId, m.body]))
+      const replyOf = new Map(replies.map((m) => [m.conversationId, m.body]))
+      const summaries = conversations.map((c) => {
+        const agentId = c.assigneeId ?? c.lastAgentId
+        return {
+          id: c.id,
+          channel: c.channel,
+          status: c.status,
+          intent: intentOf(c),
+          createdAt: c.createdAt,
+          resolvedAt: c.resolvedAt,
+          agent: c.assignee ?? agents.find((a) => a.id === agentId) ?? null,
+          firstMessage: firstOf.get(c.id) ?? null,
+          lastAgentReply: replyOf.get(c.id) ?? null,
+        }
+      })
       const tickets = await db.ticket.findMany({
         where: { id: { in: view.ticketIds } },
         orderBy: { id: 'asc' },
@@ -445,8 +549,8 @@ export function createRecurringIssuesService(deps: {
       }
     },
 
-    async acknowledge(actor: Actor, id: string): Promise<RecurringIssueView> {
-      const row = await find(id)
+    async acknowledge(viewer: RecurringViewer, actor: Actor, id: string): Promise<RecurringIssueView> {
+      const row = await visible(viewer, id)
       if (row.status === 'resolved')
         throw userError(ErrorCode.CONFLICT, `Recurring issue ${id} is resolved already`, { status: 409 })
       if (row.status === 'acknowledged') return toView(row)
@@ -459,8 +563,8 @@ export function createRecurringIssuesService(deps: {
       return toView(saved)
     },
 
-    async resolve(actor: Actor, id: string): Promise<RecurringIssueView> {
-      const row = await find(id)
+    async resolve(viewer: RecurringViewer, actor: Actor, id: string): Promise<RecurringIssueView> {
+      const row = await visible(viewer, id)
       if (row.status === 'resolved') return toView(row)
       const now = clock.now()
       const saved = await db.recurringIssue.update({
@@ -475,61 +579,78 @@ export function createRecurringIssuesService(deps: {
       return toView(saved)
     },
 
-    /** Creates the proposed knowledge-base entry, or updates the closest one, with the admin's edits. */
+    /**
+     * Creates the proposed knowledge-base entry, or updates the closest one, with the admin's edits.
+     * Applied again (a second click, a retry) it updates the entry it made or updated the first
+     * time, unless `kbEntryId` names another (or is null: a new entry on purpose).
+     */
     async applyProposal(actor: Actor, id: string, input: ApplyProposalInput) {
       const edits = parseInput(applyProposalInput, input, 'payload')
-      const row = await find(id)
-      const proposal = toView(row).proposal
-      const question = edits.question ?? proposal.question
-      const answer = edits.answer ?? proposal.answer
-      const targetId = edits.kbEntryId === undefined ? proposal.kbEntryId : edits.kbEntryId
-      const missing = [
-        ...(question ? [] : [{ in: 'payload', path: 'question', message: 'the proposal has no question: give one' }]),
-        ...(answer ? [] : [{ in: 'payload', path: 'answer', message: 'the proposal has no answer: give one' }]),
-      ]
-      if (missing.length)
-        throw userError(
-          ErrorCode.VALIDATION,
-          `Invalid payload: ${missing.map((m) => `${m.path}: ${m.message}`).join('; ')}`,
-          {
-            details: missing,
-          },
-        )
-      let entry: { id: string; question: string; answer: string }
-      let created = false
-      if (targetId) {
-        const existing = await kb.get(targetId)
-        const variants =
-          existing.question === question || existing.variants.includes(question)
-            ? undefined
-            : [...existing.variants, question].slice(-100)
-        entry = await kb.update(actor, targetId, { answer, ...(variants ? { variants } : {}) })
-      } else {
-        entry = await kb.create(actor, { question, answer, tags: ['recurring-issue'] })
-        created = true
-      }
-      const now = clock.now()
-      const saved = await db.recurringIssue.update({
-        where: { id },
-        data: {
-          proposal: {
-            ...((row.proposal ?? {}) as object),
-            question,
-            answer,
-            appliedKbEntryId: entry.id,
-            appliedAt: now.toISOString(),
-          } as Prisma.InputJsonObject,
-          ...(row.status === 'open'
-            ? { status: 'acknowledged', acknowledgedById: actor.userId, acknowledgedAt: now }
-            : {}),
-          updatedAt: now,
-        },
-      })
-      await changed(actor, 'recurring-issue.proposal-applied', saved, { kbEntryId: entry.id, created })
-      return {
-        issue: toView(saved),
-        kbEntry: { id: entry.id, question: entry.question, answer: entry.answer, created },
-      }
+      await find(id)
+      return infra.locks.withLock(`recurring-issues:apply:${id}`, { ttlMs: 30_000, waitMs: 15_000 }, () =>
+        applyOnce(actor, id, edits),
+      )
     },
+  }
+
+  async function applyOnce(actor: Actor, id: string, edits: ApplyProposalInput) {
+    const row = await find(id)
+    const proposal = toView(row).proposal
+    const question = edits.question ?? proposal.question
+    const answer = edits.answer ?? proposal.answer
+    let targetId = edits.kbEntryId === undefined ? (proposal.appliedKbEntryId ?? proposal.kbEntryId) : edits.kbEntryId
+    // the entry applied before was deleted since: a new one
+    if (edits.kbEntryId === undefined && targetId && targetId === proposal.appliedKbEntryId)
+      targetId = await kb.get(targetId).then(
+        () => targetId,
+        () => proposal.kbEntryId,
+      )
+    const missing = [
+      ...(question ? [] : [{ in: 'payload', path: 'question', message: 'the proposal has no question: give one' }]),
+      ...(answer ? [] : [{ in: 'payload', path: 'answer', message: 'the proposal has no answer: give one' }]),
+    ]
+    if (missing.length)
+      throw userError(
+        ErrorCode.VALIDATION,
+        `Invalid payload: ${missing.map((m) => `${m.path}: ${m.message}`).join('; ')}`,
+        {
+          details: missing,
+        },
+      )
+    let entry: { id: string; question: string; answer: string }
+    let created = false
+    if (targetId) {
+      const existing = await kb.get(targetId)
+      const variants =
+        existing.question === question || existing.variants.includes(question)
+          ? undefined
+          : [...existing.variants, question].slice(-100)
+      entry = await kb.update(actor, targetId, { answer, ...(variants ? { variants } : {}) })
+    } else {
+      entry = await kb.create(actor, { question, answer, tags: ['recurring-issue'] })
+      created = true
+    }
+    const now = clock.now()
+    const saved = await db.recurringIssue.update({
+      where: { id },
+      data: {
+        proposal: {
+          ...((row.proposal ?? {}) as object),
+          question,
+          answer,
+          appliedKbEntryId: entry.id,
+          appliedAt: now.toISOString(),
+        } as Prisma.InputJsonObject,
+        ...(row.status === 'open'
+          ? { status: 'acknowledged', acknowledgedById: actor.userId, acknowledgedAt: now }
+          : {}),
+        updatedAt: now,
+      },
+    })
+    await changed(actor, 'recurring-issue.proposal-applied', saved, { kbEntryId: entry.id, created })
+    return {
+      issue: toView(saved),
+      kbEntry: { id: entry.id, question: entry.question, answer: entry.answer, created },
+    }
   }
 }

@@ -43,6 +43,8 @@ export interface EscalationTickets {
       reason: string
       trigger: 'manual' | 'sla.warning' | 'sla.breached' | 'sentiment' | 'customer-request'
     },
+    /** `ruleId`: the rule that escalated, kept in the history entry */
+    options?: { ruleId?: string },
   ): Promise<unknown>
 }
 
@@ -159,6 +161,8 @@ export function createEscalationRules(deps: {
     return infra.locks.withLock(`escalation:ticket:${ticketId}`, { ttlMs: 30_000, waitMs: 15_000 }, async () => {
       const ticket = await db.ticket.findUnique({ where: { id: ticketId } })
       if (!ticket || !OPEN_TICKET.includes(ticket.status)) return false
+      // a mood lasts: a sentiment rule acts once on a ticket, not on every update of a negative conversation
+      if (trigger === 'sentiment' && (await actedBefore(rule.id, ticketId))) return false
       const { tier, teamId, assigneeId, priority } = rule.action
       const changes =
         (tier !== undefined && tier !== ticket.tier) ||
@@ -166,18 +170,32 @@ export function createEscalationRules(deps: {
         (assigneeId !== undefined && assigneeId !== ticket.assigneeId) ||
         (priority !== undefined && priority !== ticket.priority)
       if (!changes) return false
-      await tickets.escalate(systemActor(`escalation rule: ${rule.name}`), ticketId, {
-        // a rule without a tier keeps the ticket's (the tickets module would otherwise go one up)
-        tier: tier ?? (ticket.tier as 'L1' | 'L2' | 'L3'),
-        ...(teamId !== undefined ? { teamId } : {}),
-        ...(assigneeId !== undefined ? { assigneeId } : {}),
-        ...(priority !== undefined ? { priority } : {}),
-        reason,
-        trigger,
-      })
+      await tickets.escalate(
+        systemActor(`escalation rule: ${rule.name}`),
+        ticketId,
+        {
+          // a rule without a tier keeps the ticket's (the tickets module would otherwise go one up)
+          tier: tier ?? (ticket.tier as 'L1' | 'L2' | 'L3'),
+          ...(teamId !== undefined ? { teamId } : {}),
+          ...(assigneeId !== undefined ? { assigneeId } : {}),
+          ...(priority !== undefined ? { priority } : {}),
+          reason,
+          trigger,
+        },
+        { ruleId: rule.id },
+      )
       logger.info({ ticketId, rule: rule.name, trigger }, 'escalation rule applied')
       return true
     })
+  }
+
+  /** Whether the rule escalated the ticket already (its history entry names the rule). */
+  async function actedBefore(ruleId: string, ticketId: number): Promise<boolean> {
+    const escalations = await db.ticketEvent.findMany({
+      where: { ticketId, kind: 'escalated' },
+      select: { data: true },
+    })
+    return escalations.some((e) => (e.data as { ruleId?: unknown } | null)?.ruleId === ruleId)
   }
 
   async function firstMatching(

@@ -4,6 +4,7 @@
 export {
   createSlaService,
   conversationSlaBadges,
+  SLA_CATCH_UP_JOB,
   type SlaService,
   type SlaDeps,
   type SlaTickets,

@@ -162,6 +162,28 @@ export function createClockEngine(deps: { db: Db; infra: Infra; logger: Logger; 
     })
   }
 
+  /**
+   * Writes the ticket's SLA bookkeeping (slaState, slaDueAt, slaPolicyId) without touching its
+   * updatedAt: the SLA's state is not an update of the ticket (the customer's "last update", the
+   * lists sorted by it). Prisma would stamp @updatedAt, so the value read is written back, on the
+   * condition that nobody changed the ticket in between (else read again).
+   */
+  async function writeTicketQuietly(
+    ticketId: number,
+    data: { slaState?: string; slaDueAt?: Date | null; slaPolicyId?: string | null },
+  ): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const row = await db.ticket.findUnique({ where: { id: ticketId }, select: { updatedAt: true } })
+      if (!row) return
+      const { count } = await db.ticket.updateMany({
+        where: { id: ticketId, updatedAt: row.updatedAt },
+        data: { ...data, updatedAt: row.updatedAt },
+      })
+      if (count === 1) return
+    }
+    logger.warn({ ticketId }, 'SLA: the ticket kept changing; its SLA fields wait for its next change')
+  }
+
   /** Keeps Ticket.slaState and slaDueAt (lists, badges, sorting) in step with its clocks. */
   async function syncTicket(ticketId: number): Promise<void> {
     const [ticket, clocks] = await Promise.all([
@@ -171,7 +193,7 @@ export function createClockEngine(deps: { db: Db; infra: Infra; logger: Logger; 
     if (!ticket) return
     const { state, dueAt } = slaStateOf(clocks)
     if (ticket.slaState === state && (ticket.slaDueAt?.getTime() ?? null) === (dueAt?.getTime() ?? null)) return
-    await db.ticket.updateMany({ where: { id: ticketId }, data: { slaState: state, slaDueAt: dueAt } })
+    await writeTicketQuietly(ticketId, { slaState: state, slaDueAt: dueAt })
   }
 
   /**
@@ -213,8 +235,12 @@ export function createClockEngine(deps: { db: Db; infra: Infra; logger: Logger; 
       await arm(row)
       return row
     } catch (error) {
-      if ((error as { code?: string }).code === 'P2002') return null
-      throw error
+      if ((error as { code?: string }).code !== 'P2002') throw error
+      // seen before: the clock exists, but the attempt that made it may have failed before arming
+      // it (a lock timeout, a crash); arming again is idempotent (the jobs are keyed by clock)
+      const existing = await db.slaClock.findUnique({ where: { id: clockId(subject, metric, options.occurrence) } })
+      if (existing) await arm(existing)
+      return null
     }
   }
 
@@ -349,6 +375,7 @@ export function createClockEngine(deps: { db: Db; infra: Infra; logger: Logger; 
     arm,
     clocksOf,
     syncTicket,
+    writeTicketQuietly,
     policyCache,
     start,
     pause,

@@ -119,7 +119,72 @@ export function createConversationClocks(deps: { db: Db; clock: Clock; engine: C
     })
   }
 
+  /** When the agent's answer to a response clock came, if it came: the first after what it waits for. */
+  async function answeredAt(clock: ClockRow, conversationId: string, now: Date): Promise<Date | null> {
+    const occurrence = clock.id.split(`-${clock.metric}-`)[1]
+    const after = occurrence
+      ? await db.message.findUnique({ where: { id: occurrence }, select: { seq: true, conversationId: true } })
+      : null
+    if (clock.metric === 'next_response' && !after) return null
+    const answer = await db.message.findFirst({
+      where: {
+        conversationId: after?.conversationId ?? conversationId,
+        direction: 'outbound',
+        authorUserId: { not: null },
+        ...(after ? { seq: { gt: after.seq } } : {}),
+      },
+      orderBy: { seq: 'asc' },
+      select: { createdAt: true },
+    })
+    if (!answer) return null
+    // the message's time, within what the clock can have counted
+    const at = Math.min(now.getTime(), Math.max(clock.startedAt.getTime(), answer.createdAt.getTime()))
+    return new Date(at)
+  }
+
   return {
+    /**
+     * Catch-up for the events nobody handled (the bus delivers at most once): the conversation's
+     * clocks started when it waits for people, ended when it was resolved, its response clocks and
+     * the next-response clocks of its open tickets met when an agent answered since.
+     */
+    async reconcile(conversationId: string): Promise<Array<{ ticketId: number; met: ClockRow[] }>> {
+      const now = deps.clock.now()
+      const conversation = await db.conversation.findUnique({
+        where: { id: conversationId },
+        select: { status: true, resolvedAt: true },
+      })
+      if (!conversation) return []
+      if (conversation.status === 'resolved') await onResolved(conversationId, conversation.resolvedAt ?? now)
+      else if (conversation.status === 'queued' || conversation.status === 'assigned')
+        await startConversation(conversationId, now)
+      await engine.lock({ conversationId }, async () => {
+        for (const clock of await engine.clocksOf({ conversationId }, { unfinished: true, metrics: RESPONSES })) {
+          const at = await answeredAt(clock, conversationId, now)
+          if (at) await engine.finish([clock], 'met', at)
+        }
+      })
+      const metOnTickets: Array<{ ticketId: number; met: ClockRow[] }> = []
+      for (const ticket of await openTicketsOf(db, conversationId)) {
+        await engine.lock({ ticketId: ticket.id }, async () => {
+          const met: ClockRow[] = []
+          const waiting = await engine.clocksOf(
+            { ticketId: ticket.id },
+            { unfinished: true, metrics: ['next_response'] },
+          )
+          for (const clock of waiting) {
+            const at = await answeredAt(clock, conversationId, now)
+            if (at) met.push(...(await engine.finish([clock], 'met', at)))
+          }
+          if (met.length) {
+            await engine.syncTicket(ticket.id)
+            metOnTickets.push({ ticketId: ticket.id, met })
+          }
+        })
+      }
+      return metOnTickets
+    },
+
     async onEvent(topic: string, event: ConversationEvent): Promise<Array<{ ticketId: number; met: ClockRow[] }>> {
       const conversationId = event.conversationId
       if (!conversationId) return []

@@ -280,6 +280,9 @@ export type ClockView = z.infer<typeof clockDto>
 export const REPORT_GROUPS = ['priority', 'category', 'team', 'policy'] as const
 export type ReportGroup = (typeof REPORT_GROUPS)[number]
 
+/** the longest period a report covers */
+export const MAX_REPORT_DAYS = 366
+
 export const reportQuery = z
   .strictObject({
     from: z.iso.datetime({ offset: true }).describe('clocks started from this instant (inclusive)'),
@@ -301,6 +304,10 @@ export const reportQuery = z
     format: z.enum(['json', 'csv']).default('json'),
   })
   .refine((q) => new Date(q.from) < new Date(q.to), { error: 'from must be before to', path: ['to'] })
+  .refine((q) => new Date(q.to).getTime() - new Date(q.from).getTime() <= MAX_REPORT_DAYS * 86_400_000, {
+    error: `a report covers at most ${MAX_REPORT_DAYS} days`,
+    path: ['to'],
+  })
 export type ReportQuery = z.infer<typeof reportQuery>
 
 export const reportRowDto = z.object({

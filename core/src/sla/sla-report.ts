@@ -26,6 +26,8 @@ export async function slaReport(
   query: ReportQuery,
   now: Date,
   loadPolicy: (id: string | null) => Promise<Policy | null>,
+  /** the teams the viewer oversees: a subject of another team is left out */
+  teamInScope: (teamId: string | null) => boolean = () => true,
 ): Promise<SlaReport> {
   const from = new Date(query.from)
   const to = new Date(query.to)
@@ -45,6 +47,7 @@ export async function slaReport(
     if (query.category && subject.category !== query.category) continue
     if (query.priority && subject.priority !== query.priority) continue
     if (query.teamId && subject.teamId !== query.teamId) continue
+    if (!teamInScope(subject.teamId)) continue
     const within = query.withinMinutes ? query.withinMinutes * MINUTE : null
     const outcome = await outcomeOf(clock, within, now, loadPolicy)
     if (!outcome) continue

@@ -99,8 +99,8 @@ export function slaRoutes(sla: SlaService): ServerRoute[] {
         'E.g. “% of simple issues closed within 15 minutes”: `metric=resolution&category=simple&withinMinutes=15` (or a policy for that category with a 15-minute resolution target, without withinMinutes). `format=csv` answers a CSV file.',
       query: reportQuery,
       response: reportDto,
-      handler: async ({ query, h }) => {
-        const report = await sla.report(query)
+      handler: async ({ query, h, credentials }) => {
+        const report = await sla.report(query, credentials!.user)
         if (query.format !== 'csv') return report
         return h
           .response(reportCsv(report))

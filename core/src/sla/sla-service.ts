@@ -5,10 +5,12 @@ import { ErrorCode, userError } from '../errors/index.js'
 import type { Infra } from '../infra/index.js'
 import type { Logger } from '../logger.js'
 import type { Db } from '../storage/index.js'
+import { queueInScope, readTeamScope } from '../teams/index.js'
 import { ticketScope, ticketViewerOf } from '../tickets/index.js'
 import { createEscalationRules, type EscalationTickets } from './escalation-rules.js'
 import { createSlaAlerts, type HistoryWriter, type SlaEventListener } from './sla-alerts.js'
 import {
+  checkKey,
   createClockEngine,
   SLA_CHECK_JOB,
   slaStateOf,
@@ -16,6 +18,7 @@ import {
   UNFINISHED,
   usedAt,
   type CheckKind,
+  type ClockRow,
   type Subject,
 } from './sla-clocks.js'
 import { createConversationClocks, type ConversationEvent } from './sla-conversation-clocks.js'
@@ -42,6 +45,12 @@ export interface SlaDeps {
 
 /** the conversation events the clocks and the escalation rules follow */
 const CONVERSATION_TOPICS = 'conversation.*'
+
+/** After an instance starts: clocks brought in line with what changed while nobody followed (see catchUp). */
+export const SLA_CATCH_UP_JOB = 'sla.catch-up'
+/** how far back the catch-up looks, and how many tickets, conversations and clocks it takes at most */
+const CATCH_UP_WINDOW_MS = 7 * 24 * 3_600_000
+const CATCH_UP_LIMIT = 2000
 
 /**
  * SLA: policies (targets in business minutes per priority, category, customer tag, channel),
@@ -103,6 +112,97 @@ export function createSlaService(deps: SlaDeps) {
     })
     .catch((error: unknown) => logger.error({ err: error }, 'SLA: could not subscribe to conversation events'))
 
+  /**
+   * The ticket change listener is awaited but its failure is only logged (a lock wait under load,
+   * a crash after the commit), and the bus delivers conversation events at most once: clocks can
+   * miss a change. When an instance starts, the tickets and conversations changed in the last
+   * 7 days (at most 2000 of each) are reconciled with their clocks, and the unfinished clocks whose
+   * warning or breach job is missing are armed again (keyed by clock, so nothing doubles).
+   */
+  async function catchUp(): Promise<{ tickets: number; conversations: number; clocks: number }> {
+    const since = new Date(infra.clock.now().getTime() - CATCH_UP_WINDOW_MS)
+    let ticketCount = 0
+    if (tickets) {
+      const changed = await db.ticket.findMany({
+        where: { updatedAt: { gte: since } },
+        orderBy: { updatedAt: 'desc' },
+        select: { id: true },
+        take: CATCH_UP_LIMIT,
+      })
+      for (const { id } of changed) {
+        try {
+          const met = await ticketClocks.reconcile(id)
+          if (met.length) await alerts.recordMet(id, met)
+          ticketCount++
+        } catch (error) {
+          logger.warn({ err: error, ticketId: id }, 'SLA: a ticket’s clocks could not be caught up')
+        }
+      }
+    }
+    const conversations = await db.conversation.findMany({
+      where: {
+        OR: [
+          { status: { in: ['queued', 'assigned'] }, updatedAt: { gte: since } },
+          { status: 'resolved', resolvedAt: { gte: since } },
+        ],
+      },
+      orderBy: { updatedAt: 'desc' },
+      select: { id: true },
+      take: CATCH_UP_LIMIT,
+    })
+    // and those whose clocks still count (their answer or resolution may be what was missed)
+    const counting = await db.slaClock.findMany({
+      where: { conversationId: { not: null }, status: { in: UNFINISHED } },
+      distinct: ['conversationId'],
+      select: { conversationId: true },
+      take: CATCH_UP_LIMIT,
+    })
+    const conversationIds = [...new Set([...conversations.map((c) => c.id), ...counting.map((c) => c.conversationId!)])]
+    for (const id of conversationIds) {
+      try {
+        for (const { ticketId, met } of await conversationClocks.reconcile(id)) await alerts.recordMet(ticketId, met)
+      } catch (error) {
+        logger.warn({ err: error, conversationId: id }, 'SLA: a conversation’s clocks could not be caught up')
+      }
+    }
+    // unfinished clocks whose warning or breach job is missing (lost with a crash): armed again; a
+    // clock with its jobs in place is left alone (re-scheduling a job at its due moment races its run)
+    const unfinished = await db.slaClock.findMany({
+      where: { status: { in: UNFINISHED } },
+      orderBy: { dueAt: 'asc' },
+      take: CATCH_UP_LIMIT,
+    })
+    const queued = new Set<string>()
+    for (const status of ['pending', 'running'] as const)
+      for (const job of await infra.scheduler.list({ type: SLA_CHECK_JOB, status, limit: 4 * CATCH_UP_LIMIT }))
+        if (job.key) queued.add(job.key)
+    let rearmed = 0
+    for (const clock of unfinished) {
+      if (expectedJobs(clock).every((key) => queued.has(key))) continue
+      await engine
+        .lock(engine.subjectOf(clock), async () => {
+          const fresh = await db.slaClock.findUnique({ where: { id: clock.id } })
+          if (fresh) await engine.arm(fresh)
+        })
+        .then(() => rearmed++)
+        .catch((error: unknown) => logger.warn({ err: error, clockId: clock.id }, 'SLA: a clock could not be re-armed'))
+    }
+    const result = { tickets: ticketCount, conversations: conversationIds.length, clocks: rearmed }
+    logger.info(result, 'SLA caught up with the changes made while its listeners were not there')
+    return result
+  }
+  /** the keys of the jobs an unfinished clock has pending (what arm() schedules for it) */
+  function expectedJobs(clock: ClockRow): string[] {
+    const counting = clock.status === 'running' || clock.status === 'breached'
+    return [
+      ...(counting && clock.warnAt && !clock.warnedAt ? [checkKey(clock.id, 'warn')] : []),
+      ...(clock.status === 'running' && clock.dueAt && !clock.breachedAt ? [checkKey(clock.id, 'breach')] : []),
+    ]
+  }
+  infra.scheduler.define(SLA_CATCH_UP_JOB, async () => {
+    await catchUp()
+  })
+
   /** 404 when it does not exist, 403 when the caller may not see the ticket or conversation */
   async function requireVisible(subject: Subject, credentials: AuthCredentials | null): Promise<void> {
     if (subject.ticketId !== undefined) {
@@ -161,8 +261,10 @@ export function createSlaService(deps: SlaDeps) {
     /** A ticket's or a conversation's clocks, with what is left of each in business time. */
     listClocks,
 
-    async report(query: ReportQuery): Promise<SlaReport> {
-      return slaReport(db, query, infra.clock.now(), engine.policyCache())
+    /** The attainment report; for a supervisor in teams, of the tickets and conversations of their teams (and of none). */
+    async report(query: ReportQuery, viewer?: { id: string; role: string }): Promise<SlaReport> {
+      const scope = viewer ? await readTeamScope(db, viewer) : ({ kind: 'all' } as const)
+      return slaReport(db, query, infra.clock.now(), engine.policyCache(), (teamId) => queueInScope(scope, teamId))
     },
 
     /** Listens to warnings and breaches as they are announced (the escalation rules do). */
@@ -175,10 +277,22 @@ export function createSlaService(deps: SlaDeps) {
       return conversationSlaBadges(db, conversationIds)
     },
 
-    /** Resolves once the conversation events are subscribed (the server awaits it before it listens). */
+    /**
+     * Resolves once the conversation events are subscribed (the server awaits it before it
+     * listens); then what was missed before is caught up by a job (once, whichever instance runs it).
+     */
     async start(): Promise<void> {
       await subscribed
+      await infra.scheduler
+        .schedule({ type: SLA_CATCH_UP_JOB, key: 'sla:catch-up', runAt: 0 })
+        .catch((error: unknown) => {
+          if ((error as { code?: string }).code !== ErrorCode.CONFLICT)
+            logger.warn({ err: error }, 'SLA could not schedule its catch-up')
+        })
     },
+
+    /** The catch-up itself (what the start-up job runs), for tests. */
+    catchUp,
 
     async stop(): Promise<void> {
       await subscribed

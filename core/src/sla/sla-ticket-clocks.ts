@@ -34,7 +34,7 @@ export function createTicketClocks(deps: { db: Db; clock: Clock; engine: ClockEn
   async function startFor(ticket: TicketRow, policy: Policy, now: Date) {
     const subject = { ticketId: ticket.id }
     const paused = ticket.status === 'pending'
-    await db.ticket.updateMany({ where: { id: ticket.id }, data: { slaPolicyId: policy.id } })
+    await engine.writeTicketQuietly(ticket.id, { slaPolicyId: policy.id })
     for (const metric of ['first_response', 'resolution'] as const)
       await engine.start(subject, policy, metric, { now, paused })
   }
@@ -51,7 +51,7 @@ export function createTicketClocks(deps: { db: Db; clock: Clock; engine: ClockEn
       if (policy && target) await engine.replan(clock, await policyOf(clock.policyId), policy, now, paused)
       else await engine.finish([clock], 'stopped', now)
     }
-    await db.ticket.updateMany({ where: { id: ticket.id }, data: { slaPolicyId: policy?.id ?? null } })
+    await engine.writeTicketQuietly(ticket.id, { slaPolicyId: policy?.id ?? null })
     if (!policy) return
     const has = (metric: SlaMetric) => clocks.some((c) => c.metric === metric)
     const answered = clocks.some((c) => RESPONSES.includes(c.metric as SlaMetric) && c.status === 'met')
@@ -108,6 +108,35 @@ export function createTicketClocks(deps: { db: Db; clock: Clock; engine: ClockEn
   }
 
   return {
+    /**
+     * Catch-up after a change the listener missed (it failed, or the instance stopped after the
+     * commit): the ticket's clocks are brought in line with its status as stored — started when a
+     * matching open ticket has none, paused while it is pending, counting while open, met once
+     * resolved, stopped once closed (each change arms or cancels its jobs). Idempotent. Returns the
+     * clocks met.
+     */
+    async reconcile(ticketId: number): Promise<ClockRow[]> {
+      const now = deps.clock.now()
+      return engine.lock({ ticketId }, async () => {
+        const ticket = await db.ticket.findUnique({ where: { id: ticketId } })
+        if (!ticket) return []
+        const subject = { ticketId }
+        const clocks = await engine.clocksOf(subject)
+        const unfinished = clocks.filter((c) => UNFINISHED.includes(c.status))
+        let met: ClockRow[] = []
+        if (ticket.mergedIntoId !== null || ticket.status === 'closed')
+          await engine.finish(unfinished, 'stopped', ticket.closedAt ?? now)
+        else if (ticket.status === 'resolved') met = await engine.finish(unfinished, 'met', ticket.resolvedAt ?? now)
+        else if (clocks.length === 0) {
+          const policy = await policies.match(await ticketFacts(db, ticket))
+          if (policy) await startFor(ticket, policy, now)
+        } else if (ticket.status === 'pending') await engine.pause(unfinished, now)
+        else await engine.resume(unfinished, now)
+        await engine.syncTicket(ticketId)
+        return met
+      })
+    },
+
     /** tickets.onChange: the ticket's clocks follow the committed change. */
     async onChange(change: SlaTicketChange): Promise<ClockRow[]> {
       const { ticket, before } = change

@@ -2,6 +2,7 @@ export {
   createSurveysService,
   surveyIdFor,
   LEGACY_SURVEY_DUE_JOB,
+  SURVEY_CATCH_UP_JOB,
   SURVEY_EXPIRE_JOB,
   SURVEY_FOLLOW_UP_JOB,
   SURVEY_SEND_JOB,

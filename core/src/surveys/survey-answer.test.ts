@@ -17,7 +17,13 @@ describe('parseSurveyAnswer', () => {
     ['不满意', 2, null],
     ['满意！', 4, null],
     ['十分满意', 5, null],
-    ['Good, thanks', 4, 'thanks'],
+    ['５分，很好', 5, '很好'],
+    ['5分', 5, null],
+    ['五星！', 5, null],
+    ['4 Good', 4, null],
+    ['3 OK', 3, null],
+    ['5!', 5, null],
+    ['2，件数不对', 2, '件数不对'],
     ['5 非常满意', 5, null],
     ['1 Very poor', 1, null],
     ['  2 - slow reply ', 2, 'slow reply'],
@@ -35,6 +41,18 @@ describe('parseSurveyAnswer', () => {
     ['goods arrived broken'],
     [''],
     ['我的订单呢'],
+    // new requests that start like an answer
+    ['Good morning, my parcel is broken'],
+    ['Good'],
+    ['ok'],
+    ['great, where is my order?'],
+    ['2 items missing'],
+    ['2件商品少了'],
+    ['2 件商品少了'],
+    ['3 天前买的还没到'],
+    ['满意度调查在哪里填'],
+    ['一般来说多久发货'],
+    [`1 ${'太慢了'.repeat(70)}`],
   ])('CSAT %j is no answer', (text) => {
     expect(parseSurveyAnswer(text, 'csat')).toBeNull()
   })

@@ -19,7 +19,11 @@ const CSAT_LABELS: Record<Language, Record<number, string>> = {
   en: { 5: 'Excellent', 4: 'Good', 3: 'OK', 2: 'Poor', 1: 'Very poor' },
 }
 
-/** Words that are a CSAT score by themselves, longest first so 非常不满意 is not read as 满意. */
+/**
+ * Chinese words that are a CSAT score by themselves, longest first so 非常不满意 is not read as
+ * 满意. No English words: "good", "ok" or "great" start too many new requests ("Good morning, my
+ * parcel…"); English speakers tap a quick reply or send the number.
+ */
 const CSAT_WORDS: Array<[string, number]> = (
   [
     ['非常不满意', 1],
@@ -35,17 +39,11 @@ const CSAT_WORDS: Array<[string, number]> = (
     ['还行', 3],
     ['差评', 1],
     ['好评', 5],
-    ['very poor', 1],
-    ['terrible', 1],
-    ['excellent', 5],
-    ['great', 5],
-    ['good', 4],
-    ['okay', 3],
-    ['ok', 3],
-    ['poor', 2],
-    ['bad', 2],
   ] as Array<[string, number]>
 ).sort((a, b) => b[0].length - a[0].length)
+
+/** the longest comment an answer carries: a longer message is a new request, not an answer */
+export const MAX_ANSWER_COMMENT = 200
 
 const CHINESE_DIGITS: Record<string, number> = {
   零: 0,
@@ -68,8 +66,11 @@ const LEADING_NOISE = /^[\s,，。.!！?？:：;；、~～\-—)）]+/u
 
 /**
  * Reads a survey answer from what the customer sent: a number in the kind's range first
- * ("5", "５", "1 太慢了", "4分", "9/10", "五星"), or a CSAT word ("非常满意", "good"); what follows is
- * the comment. Anything else is no answer (the message then goes to the bot or an agent as usual).
+ * ("5", "５", "1 太慢了", "4分", "9/10", "五星"), or a Chinese CSAT word ("非常满意"), or a quick
+ * reply ("4 Good"); what follows (after a space or punctuation, at most 200 characters) is the
+ * comment. Anything else is no answer and goes to the bot or an agent as usual: a number that
+ * counts something ("2 items missing", "2件商品少了", "3 天前"), an English word ("Good morning…"),
+ * a long message.
  */
 export function parseSurveyAnswer(text: string | null | undefined, kind: SurveyKind): SurveyAnswer | null {
   if (!text) return null
@@ -78,27 +79,39 @@ export function parseSurveyAnswer(text: string | null | undefined, kind: SurveyK
   if (!found) return null
   const { min, max } = SCORE_RANGE[kind]
   if (found.score < min || found.score > max) return null
-  const rest = normalized.slice(found.length).replace(LEADING_NOISE, '').trim()
-  return { score: found.score, comment: rest && !isLabel(rest, found.score, kind) ? rest.slice(0, 2000) : null }
+  const after = normalized.slice(found.length)
+  const rest = after.replace(LEADING_NOISE, '').trim()
+  if (!rest) return { score: found.score, comment: null }
+  if (isLabel(rest, found.score, kind)) return { score: found.score, comment: null }
+  // "2 items missing", "3 天前买的": a number that counts something starts a request, not an answer
+  if (found.bare && /^\s+(?:(?!\p{Script=Han})\p{L}|[个件单次天号块元月日年周小岁台瓶箱包盒张条份位])/u.test(after))
+    return null
+  if (rest.length > MAX_ANSWER_COMMENT) return null
+  return { score: found.score, comment: rest }
 }
 
-function leadingNumber(text: string): { score: number; length: number } | null {
+interface Found {
+  score: number
+  length: number
+  /** a number without a unit ("5", not "5分" or "5/5") */
+  bare: boolean
+}
+
+function leadingNumber(text: string): Found | null {
   const digits = /^(\d{1,2})(\s*(?:分|星|stars?|points?|\/\s*(?:5|10)))?/iu.exec(text)
   if (digits && !/^\.\d/.test(text.slice(digits[0].length)) && AFTER_SCORE.test(text.slice(digits[0].length)))
-    return { score: Number(digits[1]), length: digits[0].length }
+    return { score: Number(digits[1]), length: digits[0].length, bare: digits[2] === undefined }
   const chinese = /^([零一二两三四五六七八九十])\s*(?:分|星)/u.exec(text)
   if (chinese && AFTER_SCORE.test(text.slice(chinese[0].length)))
-    return { score: CHINESE_DIGITS[chinese[1]!]!, length: chinese[0].length }
+    return { score: CHINESE_DIGITS[chinese[1]!]!, length: chinese[0].length, bare: false }
   return null
 }
 
-function leadingWord(text: string): { score: number; length: number } | null {
-  const lower = text.toLowerCase()
+function leadingWord(text: string): Found | null {
   for (const [word, score] of CSAT_WORDS) {
-    if (!lower.startsWith(word)) continue
-    // an English word must end there ("good" but not "goods arrived")
-    if (/^[a-z]/.test(word) && /^[a-z]/i.test(lower.slice(word.length))) continue
-    return { score, length: word.length }
+    // the word must end there: "满意！" but not "满意度怎么查" or "一般来说…"
+    if (text.startsWith(word) && AFTER_SCORE.test(text.slice(word.length)))
+      return { score, length: word.length, bare: false }
   }
   return null
 }

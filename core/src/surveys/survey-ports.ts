@@ -31,6 +31,8 @@ export interface FollowUpTickets {
       teamId?: string | null
       source: 'survey'
     },
+    /** `history`: fields added to the ticket's `created` history entry, in the same transaction */
+    options?: { history?: Record<string, unknown> },
   ): Promise<{ id: number }>
   addEvent(
     ticketId: number,

@@ -5,6 +5,8 @@ export interface SurveyFact {
   score: number | null
   agentId: string | null
   teamId: string | null
+  /** how many surveys are alike in all of the above (a group counted in SQL); 1 when not given */
+  count?: number
 }
 
 export interface SurveyFigures {
@@ -23,30 +25,37 @@ const WENT_OUT = new Set(['sent', 'answered', 'expired'])
 
 /** The figures of a set of surveys: response rate, CSAT average and satisfied share, NPS. */
 export function surveyFigures(facts: readonly SurveyFact[]): SurveyFigures {
+  const n = (f: SurveyFact) => f.count ?? 1
+  const sum = (list: readonly SurveyFact[], value: (f: SurveyFact) => number = () => 1) =>
+    list.reduce((total, f) => total + n(f) * value(f), 0)
   const out = facts.filter((f) => WENT_OUT.has(f.status))
   const answered = out.filter((f) => f.status === 'answered' && f.score !== null)
-  const csat = answered.filter((f) => f.kind === 'csat').map((f) => f.score!)
-  const nps = answered.filter((f) => f.kind === 'nps').map((f) => f.score!)
-  const promoters = nps.filter((s) => s >= 9).length
-  const detractors = nps.filter((s) => s <= 6).length
+  const csat = answered.filter((f) => f.kind === 'csat')
+  const nps = answered.filter((f) => f.kind === 'nps')
+  const sent = sum(out)
+  const answers = sum(answered)
+  const csatCount = sum(csat)
+  const npsCount = sum(nps)
+  const promoters = sum(nps.filter((f) => f.score! >= 9))
+  const detractors = sum(nps.filter((f) => f.score! <= 6))
   return {
-    sent: out.length,
-    answered: answered.length,
-    responseRate: out.length ? answered.length / out.length : null,
-    csat: csat.length
+    sent,
+    answered: answers,
+    responseRate: sent ? answers / sent : null,
+    csat: csatCount
       ? {
-          responses: csat.length,
-          average: csat.reduce((a, b) => a + b, 0) / csat.length,
-          satisfiedRate: csat.filter((s) => s >= 4).length / csat.length,
+          responses: csatCount,
+          average: sum(csat, (f) => f.score!) / csatCount,
+          satisfiedRate: sum(csat.filter((f) => f.score! >= 4)) / csatCount,
         }
       : null,
-    nps: nps.length
+    nps: npsCount
       ? {
-          responses: nps.length,
+          responses: npsCount,
           promoters,
-          passives: nps.length - promoters - detractors,
+          passives: npsCount - promoters - detractors,
           detractors,
-          score: ((promoters - detractors) / nps.length) * 100,
+          score: ((promoters - detractors) / npsCount) * 100,
         }
       : null,
   }

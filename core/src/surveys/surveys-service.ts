@@ -31,6 +31,11 @@ export const SURVEY_SEND_JOB = 'surveys.send'
 export const SURVEY_EXPIRE_JOB = 'surveys.expire'
 /** After an answer: the ticket's history, the low-score action, the supervisors told. */
 export const SURVEY_FOLLOW_UP_JOB = 'surveys.follow-up'
+/** After an instance starts: the surveys of resolutions nobody heard of (see catchUp). */
+export const SURVEY_CATCH_UP_JOB = 'surveys.catch-up'
+/** how far back the catch-up looks, and how many resolutions it takes at most */
+const CATCH_UP_WINDOW_MS = 7 * 24 * 3_600_000
+const CATCH_UP_LIMIT = 2000
 /** The job older versions' send-survey nodes scheduled; still taken, through this service. */
 export const LEGACY_SURVEY_DUE_JOB = 'flows.survey-due'
 
@@ -285,25 +290,50 @@ export function createSurveysService(deps: {
       if (settings.lowScoreAction === 'reopen' && ticket && (await reopened(ticket, reason))) {
         followUpTicketId = ticket.id
       } else {
-        const created = await tickets.create(SURVEY_ACTOR, {
-          subject: `${scale} — ${row.comment ?? 'low survey score'}`.slice(0, 300),
-          description: reason,
-          priority: 'high',
-          conversationId: row.conversationId,
-          contactId: row.contactId,
-          teamId: row.teamId,
-          source: 'survey',
-        })
-        followUpTicketId = created.id
-        await tickets.addEvent(created.id, {
-          kind: 'survey',
-          actorName: 'survey',
-          data: { surveyId: row.id, kind, score: row.score, comment: row.comment, low },
-        })
+        // a retry after a failure between the ticket's commit and the survey's update finds the ticket it made
+        const made =
+          (await followUpTicketOf(row)) ??
+          (await tickets.create(
+            SURVEY_ACTOR,
+            {
+              subject: `${scale} — ${row.comment ?? 'low survey score'}`.slice(0, 300),
+              description: reason,
+              priority: 'high',
+              conversationId: row.conversationId,
+              contactId: row.contactId,
+              teamId: row.teamId,
+              source: 'survey',
+            },
+            { history: { surveyId: row.id } },
+          ))
+        followUpTicketId = made.id
+        await historyOnce(made.id, row, low)
       }
       await db.survey.update({ where: { id: row.id }, data: { followUpTicketId, updatedAt: clock.now() } })
     }
     if (low) await tellSupervisors(row, scale, followUpTicketId)
+  }
+
+  /** The ticket this survey's follow-up created (its `created` history entry names the survey), if any. */
+  async function followUpTicketOf(row: SurveyRow): Promise<{ id: number } | null> {
+    const candidates = await db.ticket.findMany({
+      where: {
+        source: 'survey',
+        contactId: row.contactId,
+        conversationId: row.conversationId,
+        ...(row.answeredAt ? { createdAt: { gte: row.answeredAt } } : {}),
+      },
+      select: { id: true },
+      orderBy: { id: 'asc' },
+      take: 20,
+    })
+    if (candidates.length === 0) return null
+    const created = await db.ticketEvent.findMany({
+      where: { ticketId: { in: candidates.map((c) => c.id) }, kind: 'created' },
+      select: { ticketId: true, data: true },
+    })
+    const mine = created.find((e) => (e.data as { surveyId?: unknown } | null)?.surveyId === row.id)
+    return mine ? { id: mine.ticketId } : null
   }
 
   /** Reopens the ticket (an open one stays as it is); false when the ticket refuses (then a new one is made). */
@@ -467,6 +497,44 @@ export function createSurveysService(deps: {
       logger.error({ err: error, conversationId }, 'surveys could not follow a conversation event')
     }
   }
+  /**
+   * The bus delivers `conversation.resolved` at most once: a resolution published while no
+   * instance listened would get no survey. When an instance starts (and automatic surveys are
+   * on), the conversations resolved in the last 7 days (at most 2000) without a survey for their
+   * resolution are scheduled; schedule() decides as it would have (channel, open ticket…).
+   */
+  async function catchUp(): Promise<number> {
+    if (!(await readSurveySettings(db)).enabled) return 0
+    const since = new Date(clock.now().getTime() - CATCH_UP_WINDOW_MS)
+    const resolved = await db.conversation.findMany({
+      where: { status: 'resolved', resolvedAt: { gte: since } },
+      orderBy: { resolvedAt: 'desc' },
+      select: { id: true, resolvedAt: true },
+      take: CATCH_UP_LIMIT,
+    })
+    const expected = new Map(resolved.map((c) => [surveyIdFor(c.id, c.resolvedAt), c.id]))
+    const existing = new Set<string>()
+    const ids = [...expected.keys()]
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await db.survey.findMany({ where: { id: { in: ids.slice(i, i + 500) } }, select: { id: true } })
+      for (const row of rows) existing.add(row.id)
+    }
+    let scheduled = 0
+    for (const [surveyId, conversationId] of expected) {
+      if (existing.has(surveyId)) continue
+      try {
+        if (await schedule({ conversationId, source: 'resolution' })) scheduled++
+      } catch (error) {
+        logger.warn({ err: error, conversationId }, 'surveys: a missed resolution could not be caught up')
+      }
+    }
+    if (scheduled) logger.info({ scheduled }, 'surveys caught up with resolutions made while nobody listened')
+    return scheduled
+  }
+  scheduler.define(SURVEY_CATCH_UP_JOB, async () => {
+    await catchUp()
+  })
+
   const subscriptions = Promise.all([
     bus.subscribe('conversation.resolved', (event) =>
       onConversationEvent(event, (conversationId) => schedule({ conversationId, source: 'resolution' })),
@@ -474,10 +542,22 @@ export function createSurveysService(deps: {
     bus.subscribe('conversation.reopened', (event) =>
       onConversationEvent(event, (conversationId) => cancelScheduled({ conversationId })),
     ),
-  ])
+  ]).then(async (stops) => {
+    // listening now: what was resolved before is caught up by a job (once, whichever instance runs it)
+    await scheduler
+      .schedule({ type: SURVEY_CATCH_UP_JOB, key: 'surveys:catch-up', runAt: 0 })
+      .catch((error: unknown) => {
+        if ((error as { code?: string }).code !== ErrorCode.CONFLICT)
+          logger.warn({ err: error }, 'surveys could not schedule their catch-up')
+      })
+    return stops
+  })
 
   return {
     schedule,
+
+    /** The catch-up itself (what the start-up job runs), for tests. */
+    catchUp,
 
     /** What a send-survey flow node does: the survey of the conversation's resolution, at `at`. */
     async scheduleFromFlow(input: {
@@ -527,10 +607,13 @@ export function createSurveysService(deps: {
     },
 
     async summary(user: Pick<AuthUser, 'id' | 'role'>, query: SurveySummaryQuery): Promise<SurveySummary> {
-      const facts = await db.survey.findMany({
+      // counted in the database: one row per kind, status, score, agent and team, however many surveys
+      const groups = await db.survey.groupBy({
+        by: ['kind', 'status', 'score', 'agentId', 'teamId'],
         where: { AND: [await scopeWhere(user), filterWhere(query)] },
-        select: { kind: true, status: true, score: true, agentId: true, teamId: true },
+        _count: { _all: true },
       })
+      const facts = groups.map(({ _count, ...fact }) => ({ ...fact, count: _count._all }))
       const byAgent = figuresBy(facts, 'agentId')
       const byTeam = figuresBy(facts, 'teamId')
       const [users, teams] = await Promise.all([

@@ -11,6 +11,12 @@ export const STATUS_TEXT: Record<TicketStatus, Record<Lang, string>> = {
   closed: { en: 'Closed', 'zh-CN': '已关闭' },
 }
 
+/** What the customer's status page says: a ticket's status, or that it was merged into another request. */
+export const PUBLIC_STATUS_TEXT: Record<TicketStatus | 'merged', Record<Lang, string>> = {
+  ...STATUS_TEXT,
+  merged: { en: 'Merged into another request', 'zh-CN': '已合并到另一个请求' },
+}
+
 export function langOf(language: string | null | undefined): Lang {
   return language?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en'
 }

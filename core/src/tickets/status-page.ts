@@ -1,4 +1,4 @@
-import { STATUS_TEXT, type Lang } from './customer-status.js'
+import { PUBLIC_STATUS_TEXT, type Lang } from './customer-status.js'
 import type { PublicTicketStatus } from './tickets-dto.js'
 
 const escape = (text: string) =>
@@ -18,7 +18,10 @@ const TEXT = {
   status: { en: 'Status', 'zh-CN': '状态' },
   opened: { en: 'Opened', 'zh-CN': '创建时间' },
   updated: { en: 'Last update', 'zh-CN': '最近更新' },
-  merged: { en: 'Your request #{n} was combined with this ticket.', 'zh-CN': '您的请求 #{n} 已合并到此工单。' },
+  merged: {
+    en: 'This request was combined with another one, where our team goes on working on it.',
+    'zh-CN': '此请求已与另一个请求合并，我们会在那里继续处理。',
+  },
   notFoundTitle: { en: 'Ticket not found', 'zh-CN': '未找到工单' },
   notFound: {
     en: 'This status link is not valid. Please check the link you received, or contact us again.',
@@ -52,7 +55,7 @@ function page(lang: Lang, title: string, body: string): string {
   dt { color: #656d76; }
   dd { margin: 0; }
   .status { display: inline-block; padding: .15rem .6rem; border-radius: 999px; font-weight: 600; background: #ddf4ff; color: #0550ae; }
-  .status.resolved, .status.closed { background: #dafbe1; color: #116329; }
+  .status.resolved, .status.closed, .status.merged { background: #dafbe1; color: #116329; }
   .status.pending { background: #fff8c5; color: #7d4e00; }
   .note { color: #656d76; font-size: .9rem; margin-top: 1.25rem; }
   nav { text-align: right; font-size: .85rem; margin-bottom: 1rem; }
@@ -73,13 +76,14 @@ ${body}
 export function renderStatusPage(status: PublicTicketStatus, lang: Lang): string {
   const rows = [
     [TEXT.ticket[lang], `#${status.number} ${escape(status.subject)}`],
-    [TEXT.status[lang], `<span class="status ${status.status}">${escape(STATUS_TEXT[status.status][lang])}</span>`],
+    [
+      TEXT.status[lang],
+      `<span class="status ${status.status}">${escape(PUBLIC_STATUS_TEXT[status.status][lang])}</span>`,
+    ],
     [TEXT.opened[lang], escape(formatTime(status.createdAt, lang))],
     [TEXT.updated[lang], escape(formatTime(status.updatedAt, lang))],
   ]
-  const merged = status.mergedFrom
-    ? `<p class="note">${escape(TEXT.merged[lang].replace('{n}', String(status.mergedFrom)))}</p>`
-    : ''
+  const merged = status.status === 'merged' ? `<p class="note">${escape(TEXT.merged[lang])}</p>` : ''
   return page(
     lang,
     TEXT.title[lang],

@@ -53,8 +53,12 @@ export function createTicketKernel(db: Db, clock: Clock) {
     /**
      * Appends to a ticket's history at the clock's time. `seq` orders events of the same
      * millisecond (a manual clock gives many), so the history reads in the order things happened.
+     * It is the count of the ticket's events plus one, counted holding the ticket's row lock (a
+     * no-op write: raw, so neither version nor updatedAt change), so two events written at once
+     * (two instances, addEvent and addNote) wait for each other instead of taking the same number.
      */
     async writeEvent(tx: Tx, ticketId: number, event: TicketEventInput, at: Date = clock.now()) {
+      await tx.$executeRaw`UPDATE "Ticket" SET "version" = "version" WHERE "id" = ${ticketId}`
       const seq = (await tx.ticketEvent.count({ where: { ticketId } })) + 1
       return tx.ticketEvent.create({
         data: {

@@ -243,15 +243,13 @@ export type TicketNoteView = z.infer<typeof ticketNoteDto>
 export const publicTicketStatusDto = z.object({
   number: z.number(),
   subject: z.string(),
-  status: z.enum(TICKET_STATUSES),
+  status: z
+    .enum([...TICKET_STATUSES, 'merged'])
+    .describe('merged: the request was merged into another one (whose details are not shown here)'),
   statusText: z.object({ en: z.string(), 'zh-CN': z.string() }),
   createdAt: z.date(),
   updatedAt: z.date(),
   resolvedAt: z.date().nullable(),
-  mergedFrom: z
-    .number()
-    .nullable()
-    .describe('when the ticket of this link was merged: its number (this is the one kept)'),
 })
 export type PublicTicketStatus = z.infer<typeof publicTicketStatusDto>
 

@@ -282,7 +282,7 @@ export function ticketsRoutes(tickets: TicketsService): ServerRoute[] {
       response: z.array(messageDto),
       handler: async ({ params, query, credentials }) => {
         await visible(credentials, params.id)
-        return tickets.conversationMessages(params.id, params.conversationId, query)
+        return tickets.conversationMessages(params.id, params.conversationId, query, viewer(credentials))
       },
     }),
     defineRoute({

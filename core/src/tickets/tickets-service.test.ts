@@ -73,4 +73,21 @@ describe('tickets: onChange listeners', () => {
     expect(history[3]!.note?.body).toBe('second')
     expect(history[2]).toMatchObject({ actorName: 'SLA', data: { metric: 'x' } })
   })
+
+  it('gives events written at the same time distinct sequence numbers, and leaves updatedAt alone', async () => {
+    const created = await t.app.services.tickets.create(actor, { subject: 'Busy' })
+    const before = await t.app.db.ticket.findUniqueOrThrow({ where: { id: created.id } })
+    await Promise.all([
+      ...Array.from({ length: 6 }, (_, i) =>
+        t.app.services.tickets.addEvent(created.id, { kind: 'sla.warning', actorName: 'SLA', data: { n: i } }),
+      ),
+      t.app.services.tickets.addNote(actor, created.id, { body: 'at the same time' }),
+    ])
+    const seqs = (await t.app.services.tickets.history(created.id)).map((h) => h.seq)
+    expect(seqs).toHaveLength(8)
+    expect(new Set(seqs).size).toBe(8)
+    expect([...seqs].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+    const after = await t.app.db.ticket.findUniqueOrThrow({ where: { id: created.id } })
+    expect(after.version).toBe(before.version)
+  })
 })

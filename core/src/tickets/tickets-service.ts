@@ -7,7 +7,13 @@ import { notify } from '../notifications/index.js'
 import type { PiiCipher } from '../pii/index.js'
 import type { Db, Prisma } from '../storage/index.js'
 import { parseInput } from '../validation/parse-input.js'
-import { customerMessage, langOf, readTicketSettings, STATUS_TEXT, writeTicketSettings } from './customer-status.js'
+import {
+  customerMessage,
+  langOf,
+  PUBLIC_STATUS_TEXT,
+  readTicketSettings,
+  writeTicketSettings,
+} from './customer-status.js'
 import { requireTicketVisible, ticketScope, type TicketViewer } from './ticket-access.js'
 import { createTicketFiles } from './ticket-files.js'
 import {
@@ -125,7 +131,10 @@ export function createTicketsService(deps: TicketsDeps) {
         deps.logger?.error({ err: error, ticketId: ticket.id, change: kind }, 'a ticket change listener failed')
       }
     }
-    await bus.publish(topic, busPayload(ticket, { change: kind, ...extra }))
+    // the change is committed: a bus that is down (Redis) costs its subscribers this event, not the caller its answer
+    await bus.publish(topic, busPayload(ticket, { change: kind, ...extra })).catch((error: unknown) => {
+      deps.logger?.error({ err: error, ticketId: ticket.id, topic }, 'a ticket event could not be published')
+    })
   }
 
   /**
@@ -211,8 +220,16 @@ export function createTicketsService(deps: TicketsDeps) {
   const restructure = createTicketRestructure({ db, clock, kernel, audit, detail, committed })
 
   const service = {
-    /** Opens a ticket; with a conversation it is linked and the conversation's contact taken. */
-    async create(actor: TicketActor, input: CreateTicketInput): Promise<TicketDetail> {
+    /**
+     * Opens a ticket; with a conversation it is linked and the conversation's contact taken.
+     * `history` adds fields to its `created` history entry, written in the same transaction (a
+     * module's marker to find the ticket it made again, e.g. `{ surveyId }`).
+     */
+    async create(
+      actor: TicketActor,
+      input: CreateTicketInput,
+      options: { history?: Record<string, unknown> } = {},
+    ): Promise<TicketDetail> {
       const data = parseInput(createTicketInput, input)
       await kernel.checkRefs(data)
       const conversation = data.conversationId
@@ -223,6 +240,13 @@ export function createTicketsService(deps: TicketsDeps) {
         throw userError(ErrorCode.VALIDATION, 'subject: give the ticket a subject', {
           details: [{ in: 'payload', path: 'subject', message: 'required without a conversation' }],
         })
+      // a ticket a flow or a survey opens belongs to the team of its conversation's queue, not to everyone
+      const teamId =
+        data.teamId ??
+        ((data.source === 'flow' || data.source === 'survey') && conversation?.queueId
+          ? ((await db.queue.findUnique({ where: { id: conversation.queueId }, select: { teamId: true } }))?.teamId ??
+            null)
+          : null)
       const now = clock.now()
       const actorName = await kernel.actorName(actor)
       const row = await db.$transaction(async (tx) => {
@@ -234,7 +258,7 @@ export function createTicketsService(deps: TicketsDeps) {
             category: data.category ?? null,
             tier: data.tier,
             source: data.source,
-            teamId: data.teamId ?? null,
+            teamId,
             assigneeId: data.assigneeId ?? null,
             contactId: data.contactId ?? conversation?.contactId ?? null,
             conversationId: conversation?.id ?? null,
@@ -259,6 +283,7 @@ export function createTicketsService(deps: TicketsDeps) {
             teamId: created.teamId,
             assigneeId: created.assigneeId,
             conversationId: created.conversationId,
+            ...options.history,
           },
         })
         return created
@@ -397,7 +422,12 @@ export function createTicketsService(deps: TicketsDeps) {
      * the new owner (the assignee, else the new team's members) is notified. Without a tier it
      * goes one tier up; moving to another team without an assignee leaves it unassigned there.
      */
-    async escalate(actor: TicketActor, id: number, input: EscalateTicketInput): Promise<TicketDetail> {
+    async escalate(
+      actor: TicketActor,
+      id: number,
+      input: EscalateTicketInput,
+      options: { ruleId?: string } = {},
+    ): Promise<TicketDetail> {
       const data = parseInput(escalateTicketInput, input, 'payload')
       const before = await kernel.load(id)
       kernel.notMerged(before)
@@ -445,6 +475,7 @@ export function createTicketsService(deps: TicketsDeps) {
             to: { ...to, teamName: names.get(to.teamId), assigneeName: names.get(to.assigneeId) },
             reason: data.reason,
             trigger: data.trigger,
+            ...(options.ruleId ? { ruleId: options.ruleId } : {}),
           },
         })
         return saved
@@ -537,7 +568,9 @@ export function createTicketsService(deps: TicketsDeps) {
         })
         return created
       })
-      await bus.publish('ticket.note', busPayload(ticket, { noteId: note.id }))
+      await bus.publish('ticket.note', busPayload(ticket, { noteId: note.id })).catch((error: unknown) => {
+        deps.logger?.error({ err: error, ticketId: id }, 'a ticket event could not be published')
+      })
       return (await views.notes([note.id])).get(note.id)!
     },
 
@@ -639,8 +672,17 @@ export function createTicketsService(deps: TicketsDeps) {
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       }),
 
-    /** A linked conversation's thread, for whoever may see the ticket (an escalation's new team included). */
-    async conversationMessages(id: number, conversationId: string, options: { afterSeq?: number; limit: number }) {
+    /**
+     * A linked conversation's thread, for whoever the ticket is for: its assignee and its team (an
+     * escalation's new team included), supervisors in scope. An agent who sees the ticket only
+     * because it has no team (or through another rule) must also see the conversation itself.
+     */
+    async conversationMessages(
+      id: number,
+      conversationId: string,
+      options: { afterSeq?: number; limit: number },
+      viewer?: TicketViewer,
+    ) {
       const link = await db.ticketConversation.findUnique({
         where: { ticketId_conversationId: { ticketId: id, conversationId } },
       })
@@ -648,6 +690,14 @@ export function createTicketsService(deps: TicketsDeps) {
         throw userError(ErrorCode.NOT_FOUND, `Conversation ${conversationId} is not linked to ticket #${id}`, {
           status: 404,
         })
+      if (viewer?.role === 'agent' && deps.conversations) {
+        const ticket = await kernel.load(id)
+        const ours =
+          ticket.assigneeId === viewer.userId ||
+          (ticket.teamId !== null &&
+            (await db.teamMember.count({ where: { teamId: ticket.teamId, userId: viewer.userId } })) > 0)
+        if (!ours) await deps.conversations.visible({ userId: viewer.userId, supervisor: false }, conversationId)
+      }
       return db.message.findMany({
         where: { conversationId, seq: { gt: options.afterSeq ?? 0 } },
         orderBy: { seq: 'asc' },
@@ -655,26 +705,24 @@ export function createTicketsService(deps: TicketsDeps) {
       })
     },
 
-    /** What the customer's status link shows; a merged ticket's link shows the ticket it lives on in. */
+    /**
+     * What the customer's status link shows: the ticket's own number, subject and status. A merged
+     * ticket shows its own number and subject with the status "merged into another request": the
+     * ticket it went into may be another customer's (merging across contacts is allowed), so nothing
+     * of that one is shown.
+     */
     async statusByToken(token: string): Promise<PublicTicketStatus> {
-      let row = await db.ticket.findUnique({ where: { statusToken: token } })
+      const row = await db.ticket.findUnique({ where: { statusToken: token } })
       if (!row) throw userError(ErrorCode.NOT_FOUND, 'No ticket has this status link', { status: 404 })
-      const mergedFrom = row.mergedIntoId !== null ? row.id : null
-      for (let hops = 0; row.mergedIntoId !== null && hops < 10; hops++) {
-        const next: TicketRow | null = await db.ticket.findUnique({ where: { id: row.mergedIntoId } })
-        if (!next) break
-        row = next
-      }
-      const status = row.status as TicketStatus
+      const status: PublicTicketStatus['status'] = row.mergedIntoId !== null ? 'merged' : (row.status as TicketStatus)
       return {
         number: row.id,
         subject: row.subject,
         status,
-        statusText: STATUS_TEXT[status],
+        statusText: PUBLIC_STATUS_TEXT[status],
         createdAt: row.createdAt,
         updatedAt: row.updatedAt,
         resolvedAt: row.resolvedAt,
-        mergedFrom,
       }
     },
 
