@@ -87,7 +87,8 @@ describe('database scheduler', () => {
 })
 
 async function waitFor(condition: () => boolean) {
-  const deadline = Date.now() + 3000
+  // generous: a loaded CI machine's PostgreSQL can take seconds for the few queries of a tick
+  const deadline = Date.now() + 15_000
   while (Date.now() < deadline && !condition()) await new Promise((r) => setTimeout(r, 20))
   if (!condition()) throw new Error('timed out')
 }

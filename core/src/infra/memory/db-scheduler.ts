@@ -41,7 +41,10 @@ export function createDbScheduler(
   onFault: (error: unknown) => void = () => undefined,
   clock: Clock = systemClock,
 ): Scheduler {
+  // when a job is due follows the clock (a test's manual clock jumps); a lease is about whether
+  // the process holding a job is alive, so it always runs on real time
   const now = () => clock.now().getTime()
+  const realNow = () => Date.now()
   const handlers = new Map<string, JobHandler>()
   const running = new Set<Promise<void>>()
   let timer: NodeJS.Timeout | undefined
@@ -69,10 +72,11 @@ export function createDbScheduler(
           select: { lockedUntil: true },
         }),
       ])
-      const times = [next?.runAt, lease?.lockedUntil]
-        .filter((t): t is Date => t instanceof Date)
-        .map((t) => t.getTime())
-      wakeIn(times.length === 0 ? MAX_SLEEP_MS : Math.min(Math.max(0, Math.min(...times) - now()), MAX_SLEEP_MS))
+      const waits = [
+        next ? next.runAt.getTime() - now() : Infinity,
+        lease?.lockedUntil ? lease.lockedUntil.getTime() - realNow() : Infinity,
+      ]
+      wakeIn(Math.min(Math.max(0, Math.min(...waits)), MAX_SLEEP_MS))
     } catch (error) {
       onFault(error)
       wakeIn(RETRY_AFTER_ERROR_MS)
@@ -90,7 +94,7 @@ export function createDbScheduler(
         tickAgain = false
         // take over jobs whose holder stopped renewing its lease (it crashed)
         await db.scheduledJob.updateMany({
-          where: { status: 'running', lockedUntil: { lt: clock.now() } },
+          where: { status: 'running', lockedUntil: { lt: new Date(realNow()) } },
           data: { status: 'pending', lockedUntil: null },
         })
         if (now() - lastPrune > 3_600_000) {
@@ -111,7 +115,7 @@ export function createDbScheduler(
           if (!started) break
           const claimed = await db.scheduledJob.updateMany({
             where: { id: row.id, status: 'pending' },
-            data: { status: 'running', attempts: { increment: 1 }, lockedUntil: new Date(now() + LEASE_MS) },
+            data: { status: 'running', attempts: { increment: 1 }, lockedUntil: new Date(realNow() + LEASE_MS) },
           })
           if (claimed.count !== 1) continue
           const job = toRecord({ ...row, status: 'running', attempts: row.attempts + 1 })
@@ -137,7 +141,7 @@ export function createDbScheduler(
       db.scheduledJob
         .updateMany({
           where: { id: job.id, status: 'running' },
-          data: { lockedUntil: new Date(now() + LEASE_MS) },
+          data: { lockedUntil: new Date(realNow() + LEASE_MS) },
         })
         .catch(onFault)
     }, HEARTBEAT_MS)
