@@ -398,7 +398,8 @@ describe('callbacks API', () => {
     // the due job is being run by an instance right now (it will miss its claim: the due time changes)
     await s.app.db.scheduledJob.updateMany({
       where: { key: `callback:${id}`, status: 'pending' },
-      data: { status: 'running', lockedUntil: new Date(s.clock.now().getTime() + 30 * 86_400_000) },
+      // leases run on real time (the scheduler takes over a job whose lease has passed)
+      data: { status: 'running', lockedUntil: new Date(Date.now() + 30 * 86_400_000) },
     })
     const moved = await call(supervisor.token, 'PATCH', `/api/v1/callbacks/${id}`, { windowStart: TUESDAY_2000 })
     expect(moved.status, JSON.stringify(moved.body)).toBe(200)
