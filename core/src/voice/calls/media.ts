@@ -50,6 +50,7 @@ export class RtpMedia {
   private readonly queue: Playing[] = []
   private closed = false
   private readonly decode: ReturnType<typeof createDtmfDecoder>
+  private readonly audioListeners = new Set<(payload: Buffer) => void>()
 
   constructor(
     address: string,
@@ -96,6 +97,15 @@ export class RtpMedia {
     for (const p of stopped) p.done(false)
   }
 
+  /**
+   * Every audio payload (µ-law, usually 160 bytes) received from the other side, as it arrives:
+   * the bridge to another leg and the recorder listen here. Returns a function that stops listening.
+   */
+  onAudio(listener: (payload: Buffer) => void): () => void {
+    this.audioListeners.add(listener)
+    return () => this.audioListeners.delete(listener)
+  }
+
   get busy(): boolean {
     return this.playing !== undefined || this.queue.length > 0
   }
@@ -103,6 +113,7 @@ export class RtpMedia {
   close(): void {
     if (this.closed) return
     this.closed = true
+    this.audioListeners.clear()
     pacer.delete(this)
     openLegs.delete(this)
     this.stopPlayback()
@@ -160,6 +171,7 @@ export class RtpMedia {
     if (header.payloadType >= 72 && header.payloadType <= 76) return // RTCP on the RTP port
     this.stats.received += 1
     if (!isSilence(payload)) this.stats.receivedNonSilent += 1
+    for (const listener of this.audioListeners) listener(payload)
   }
 }
 
