@@ -422,6 +422,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     ...callbacksRoutes(callbacks),
     // [routes:qa]
     ...qaRoutes(qa),
+    // [routes:voice-calls]
+    // [routes:voice-recording]
+    // [routes:workforce]
   ])
   // threshold alerts are evaluated while the server listens (also where only the server is started)
   server.ext('onPreStart', () => services.stats.start())

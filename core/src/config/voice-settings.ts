@@ -123,6 +123,9 @@ export const voiceSettings = {
         .every((part) => /^[A-Za-z0-9._+-]{1,64}$/.test(part)),
     ),
   }),
+  // [settings:calls]
+  // [settings:queue]
+  // [settings:recording]
   rtpenginePort: port(
     'SWITCHBOARD_VOICE_RTPENGINE_PORT',
     'UDP port on 127.0.0.1 where rtpengine takes commands (the ng protocol) from Kamailio and Switchboard.',
