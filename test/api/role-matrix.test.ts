@@ -95,6 +95,9 @@ const expected: Record<string, RouteMeta['access']> = {
   'PATCH /api/v1/callbacks/{id}': 'agent',
   'POST /api/v1/callbacks/{id}/outcome': 'agent',
   'POST /api/v1/conversations/{id}/callback-offer': 'agent',
+  // [routes:voice-calls]
+  // [routes:voice-recording]
+  // [routes:workforce]
   // [routes:qa]
   'GET /api/v1/qa/rules': 'supervisor',
   'POST /api/v1/qa/rules': 'admin',
