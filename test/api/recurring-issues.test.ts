@@ -5,6 +5,7 @@ import { bearer, createTestApp, type TestApp } from '../support/test-app.js'
 interface IssueBody {
   id: string
   contactId: string
+  contactName?: string | null
   issueKey: string
   label: string
   occurrences: number
@@ -251,6 +252,7 @@ describe('recurring issues API', () => {
       const list = (await issues()).filter((i) => i.contactId === contact.id)
       expect(list).toHaveLength(1)
       expect(list[0]).toMatchObject({
+        contactName: 'Refund customer',
         issueKey: 'category:refund',
         label: 'refund',
         occurrences: 3,

@@ -34,6 +34,11 @@ export const recurringIssueDto = z.object({
 })
 export type RecurringIssueView = z.infer<typeof recurringIssueDto>
 
+export const recurringIssueListItemDto = recurringIssueDto.extend({
+  contactName: z.string().nullable().describe("the contact's name (decrypted), null when unknown"),
+})
+export type RecurringIssueListItem = z.infer<typeof recurringIssueListItemDto>
+
 export const recurringIssueDetailDto = recurringIssueDto.extend({
   contact: z.object({ id: z.string(), name: z.string().nullable() }),
   conversations: z.array(

@@ -7,6 +7,7 @@ import {
   listRecurringQuery,
   recurringIssueDetailDto,
   recurringIssueDto,
+  recurringIssueListItemDto,
 } from './recurring-dto.js'
 import { recurringSettingsDto, updateRecurringSettingsInput } from './recurring-settings.js'
 import type { RecurringIssuesService } from './recurring-service.js'
@@ -42,7 +43,7 @@ export function recurringIssuesRoutes(recurring: RecurringIssuesService): Server
       tags,
       summary: 'Recurring issues, newest first',
       query: listRecurringQuery,
-      response: z.array(recurringIssueDto),
+      response: z.array(recurringIssueListItemDto),
       handler: async ({ query, credentials }) => recurring.list(credentials!.user, query),
     }),
     defineRoute({

@@ -16,6 +16,7 @@ import {
   type ApplyProposalInput,
   type ListRecurringQuery,
   type RecurringIssueDetail,
+  type RecurringIssueListItem,
   type RecurringIssueView,
 } from './recurring-dto.js'
 import {
@@ -79,7 +80,10 @@ export function createRecurringIssuesService(deps: {
     ): Promise<{ id: string; question: string; answer: string }>
     get(id: string): Promise<{ id: string; question: string; answer: string; variants: string[] }>
   }
-  contacts: { get(id: string): Promise<{ id: string; name?: string | null }> }
+  contacts: {
+    get(id: string): Promise<{ id: string; name?: string | null }>
+    names(ids: string[]): Promise<Map<string, string | null>>
+  }
   /** the tickets module's change listeners (TicketsService.onChange) */
   tickets: { onChange(listener: TicketChangeListener): unknown }
 }) {
@@ -475,7 +479,7 @@ export function createRecurringIssuesService(deps: {
       return next
     },
 
-    async list(viewer: RecurringViewer, query: ListRecurringQuery): Promise<RecurringIssueView[]> {
+    async list(viewer: RecurringViewer, query: ListRecurringQuery): Promise<RecurringIssueListItem[]> {
       const scope = await readTeamScope(db, viewer)
       const rows = await db.recurringIssue.findMany({
         where: {
@@ -485,7 +489,9 @@ export function createRecurringIssuesService(deps: {
         orderBy: { raisedAt: 'desc' },
         take: scope.kind === 'all' ? query.limit : SCOPED_SCAN,
       })
-      return (await inScope(viewer, rows)).slice(0, query.limit).map(toView)
+      const views = (await inScope(viewer, rows)).slice(0, query.limit).map(toView)
+      const names = await deps.contacts.names(views.map((v) => v.contactId))
+      return views.map((v) => ({ ...v, contactName: names.get(v.contactId) ?? null }))
     },
 
     async get(viewer: RecurringViewer, id: string): Promise<RecurringIssueDetail> {

@@ -26,6 +26,11 @@ export interface RecurringIssue {
   updatedAt: string
 }
 
+/** A row of the list: the issue and its contact's name. */
+export interface RecurringIssueListItem extends RecurringIssue {
+  contactName: string | null
+}
+
 export interface RecurringIssueDetail extends RecurringIssue {
   contact: { id: string; name: string | null }
   conversations: Array<{
