@@ -41,7 +41,7 @@ import { createKbService, kbRoutes, type KbService } from './kb/index.js'
 import { createLogger, type Logger } from './logger.js'
 import { createNluService, nluRoutes, type NluService } from './nlu/index.js'
 import { createPiiCipher, type PiiCipher } from './pii/index.js'
-import { createQaService, qaRoutes, type QaService } from './qa/index.js'
+import { createQaService, qaRoutes, startLiveSentiment, type QaService } from './qa/index.js'
 import { createQueuesService, queuesRoutes, type QueuesService } from './queues/index.js'
 import { createRecurringIssuesService, recurringIssuesRoutes, type RecurringIssuesService } from './recurring/index.js'
 import { createRoutingService, routingRoutes, type RoutingService } from './routing/index.js'
@@ -293,6 +293,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       complete: async (input) => (await plugins.callAction('llm.complete', input)) as { text: string },
     },
   })
+  // the customer's mood, read after each of their messages (escalation rules act on a negative one)
+  void startLiveSentiment({ db, bus: infra.bus, logger, conversations }).catch((error: unknown) =>
+    logger.error({ err: error }, 'live sentiment could not subscribe'),
+  )
 
   // [wiring:voice]
   const voiceCalls = createVoiceCalls({

@@ -190,22 +190,32 @@ describe('SLA: conversations, their tickets, the inbox badge, and escalation on 
   it('asking for a manager escalates the ticket (the customer-request rule), once', async () => {
     await customerWrites('我要投诉，找你们领导！')
     await eventually(ticket, (t) => expect(t.tier).toBe('L2'))
-    const escalation = (await escalations())[0]!
+    const byRequest = async () => (await escalations()).filter((e) => e.data.trigger === 'customer-request')
+    const escalation = (await byRequest())[0]!
     expect(escalation.data).toMatchObject({ trigger: 'customer-request', to: { tier: 'L2' } })
     expect(escalation.data.reason).toContain('找你们领导')
     // an answer is already awaited: no second next-response clock
     expect(summary(await ticketClocks())).toEqual(['first_response:met', 'next_response:breached'])
     await customerWrites('Let me talk to your manager')
     await new Promise((r) => setTimeout(r, 200))
-    expect(await escalations()).toHaveLength(1)
+    expect(await byRequest()).toHaveLength(1)
   })
 
-  it('a conversation that turns negative raises the ticket’s priority (the sentiment rule), once', async () => {
-    await s.app.services.conversations.setAttributes(conversationId, { sentiment: 'negative' })
+  it('the complaint made the conversation negative (live sentiment): the ticket’s priority is raised (the sentiment rule), once', async () => {
+    // "我要投诉" read by the word list after the customer's message: no flow or plugin needed
+    await eventually(
+      () => s.app.db.conversation.findUniqueOrThrow({ where: { id: conversationId } }),
+      (c) => {
+        expect(c.sentiment).toBe('negative')
+        expect(c.attributes).toMatchObject({ sentimentBy: 'lexicon' })
+      },
+    )
     await eventually(ticket, (t) => expect(t.priority).toBe('urgent'))
     const all = await escalations()
-    expect(all.map((e) => e.data.trigger)).toEqual(['customer-request', 'sentiment'])
-    expect(all[1]!.data.to).toMatchObject({ tier: 'L2', priority: 'urgent' })
+    expect(all.map((e) => e.data.trigger).sort()).toEqual(['customer-request', 'sentiment'])
+    expect(all.find((e) => e.data.trigger === 'sentiment')!.data.to).toMatchObject({ priority: 'urgent' })
+    // a plugin's own reading says negative too: the rule has acted on this ticket already
+    await s.app.services.conversations.setAttributes(conversationId, { sentiment: 'negative' })
     await s.app.services.conversations.setAttributes(conversationId, { sentiment: 'negative', note: 'still upset' })
     await new Promise((r) => setTimeout(r, 200))
     expect(await escalations()).toHaveLength(2)

@@ -490,6 +490,30 @@ export function createConversationsService(deps: {
       return saved
     },
 
+    /**
+     * How the customer sounds: the column escalation rules and lists read. `by` says who read it
+     * (kept in attributes.sentimentBy: a word-list reading never overrides a flow's or plugin's).
+     */
+    async setSentiment(
+      id: string,
+      sentiment: 'negative' | 'neutral' | 'positive',
+      by: string,
+    ): Promise<ConversationRow> {
+      const current = await get(id)
+      const attributes = { ...((current.attributes ?? {}) as Record<string, unknown>), sentimentBy: by }
+      const saved = await db.conversation.update({
+        where: { id },
+        data: { sentiment, attributes: attributes as Prisma.InputJsonObject, version: { increment: 1 } },
+      })
+      await publish('conversation.updated', saved, {
+        contactId: saved.contactId,
+        channel: saved.channel,
+        sentiment,
+        previousSentiment: current.sentiment,
+      })
+      return saved
+    },
+
     /** Resolve or reopen; tags and priority. Each change is one version. */
     async update(
       actor: Actor,

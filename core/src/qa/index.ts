@@ -1,5 +1,6 @@
 // Quality inspection: QA rules, per-conversation results, supervisor reviews and scorecards.
 export { createQaService, evaluateJobKey, QA_EVALUATE_JOB } from './qa-service.js'
+export { startLiveSentiment, sentimentOfMessages, LEXICON_READER } from './live-sentiment.js'
 export type { QaService } from './qa-service.js'
 export { qaRoutes } from './qa-routes.js'
 export { QA_RULES_CHANGED_TOPIC } from './qa-rules.js'

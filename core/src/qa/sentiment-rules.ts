@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { QaHit, sentimentConfig } from './qa-dto.js'
 import { hitOf, type QaRuleDef } from './qa-hits.js'
+import { LEXICON_READER } from './live-sentiment.js'
 import { readSentiment } from './sentiment-lexicon.js'
 import type { Inspection } from './transcript.js'
 
@@ -8,12 +9,15 @@ type SentimentConfig = z.output<typeof sentimentConfig>
 
 /**
  * The customer leaving unhappy: the conversation's `sentiment` when something set it (a flow,
- * an LLM plugin), else the built-in word lists over the customer's last messages. Negative at
+ * an LLM plugin; not the live word-list reading), else the built-in word lists over the customer's last messages. Negative at
  * the end is one hit, at the strongest negative word of the latest message that has one.
  */
 export function checkSentiment(rule: QaRuleDef, inspection: Inspection): QaHit[] | null {
   const config = rule.config as SentimentConfig
-  const stored = inspection.conversation.sentiment?.toLowerCase() ?? null
+  // the live word-list reading (live-sentiment.ts) is read again here, with the words' positions
+  const byLexicon =
+    (inspection.conversation.attributes as { sentimentBy?: unknown } | null)?.sentimentBy === LEXICON_READER
+  const stored = byLexicon ? null : (inspection.conversation.sentiment?.toLowerCase() ?? null)
   if (config.useConversationSentiment && stored) {
     if (stored !== 'negative') return []
     return [
