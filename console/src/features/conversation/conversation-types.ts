@@ -9,6 +9,8 @@ export interface Conversation {
   status: ConversationStatus
   priority: number
   intent: string | null
+  /** negative | neutral | positive: read from the customer's words, or set by a flow or plugin */
+  sentiment?: string | null
   queueId: string | null
   assigneeId: string | null
   tags: string[]

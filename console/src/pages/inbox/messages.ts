@@ -10,6 +10,8 @@ export const en = {
     preview: { note: 'Note', bot: 'Bot', agent: 'You' },
     status: { bot: 'With bot', queued: 'Waiting', assigned: 'Assigned', resolved: 'Resolved' },
     priority: { normal: 'Normal', high: 'High', urgent: 'Urgent' },
+    upset: 'Upset',
+    upsetHint: "The customer's latest messages sound unhappy",
     filters: {
       title: 'Filters',
       status: 'Status',
@@ -106,6 +108,8 @@ export const zhCN: typeof en = {
     preview: { note: '备注', bot: '机器人', agent: '我' },
     status: { bot: '机器人接待', queued: '排队中', assigned: '已分配', resolved: '已解决' },
     priority: { normal: '普通', high: '高', urgent: '紧急' },
+    upset: '情绪不满',
+    upsetHint: '客户最近的消息显示不满',
     filters: {
       title: '筛选',
       status: '状态',
