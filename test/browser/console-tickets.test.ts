@@ -321,6 +321,8 @@ describe.skipIf(!chromiumInstalled || !consoleBuilt)('console: tickets, escalati
     const pop = page.locator('[data-test=notification-pop][data-kind="ticket.escalated"]')
     await pop.waitFor({ timeout: 20_000 })
     expect(await pop.innerText()).toContain(`#${ticketId}`)
+    // the list they have open shows it now, without a reload (the /tickets socket)
+    await page.locator(`[data-test=ticket-row][data-ticket="${ticketId}"]`).waitFor({ timeout: 10_000 })
     await page.locator('[data-test=notifications-unread]').waitFor()
     await page.mouse.move(0, 0)
     await zhangPage.screenshot('notifications-en')

@@ -13,6 +13,8 @@ export const realtimePaths = {
   agents: '/agents',
   /** waiting count and longest wait of every queue (supervisors) */
   queues: '/queues',
+  /** changes of the tickets the subscriber may see (ticket-subscription.ts) */
+  tickets: '/tickets',
 } as const
 
 export type RealtimePathTemplate = (typeof realtimePaths)[keyof typeof realtimePaths]

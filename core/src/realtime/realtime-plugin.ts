@@ -7,6 +7,7 @@ import type { Db } from '../storage/index.js'
 import { createPlacementMemory } from './conversation-placement.js'
 import { relayAlerts } from './alert-subscription.js'
 import { relayNotifications } from './notification-subscription.js'
+import { relayTickets } from './ticket-subscription.js'
 import { createEventBridge } from './event-bridge.js'
 import { declareFlowEditors, type FlowEditorsPresence } from './flow-editors.js'
 import { createQueueMembership } from './queue-membership.js'
@@ -74,6 +75,7 @@ export const realtimePlugin: Plugin<RealtimeDeps> = {
     if (deps.flowEditors) declareFlowEditors(server, { db, bus, logger, sessions, presence: deps.flowEditors })
     relayAlerts(server, { bus, db, logger, sessions })
     relayNotifications(server, { bus, db, logger, sessions })
+    relayTickets(server, { bus, db, logger, sessions })
     const bridge = createEventBridge({
       server,
       bus,

@@ -9,7 +9,7 @@ export type {
 } from './tickets-service.js'
 export type { TicketActor, TicketEventInput } from './ticket-kernel.js'
 export { ticketsRoutes } from './tickets-routes.js'
-export { ticketScope, ticketViewerOf } from './ticket-access.js'
+export { ticketScope, ticketViewerOf, ticketVisibleTo } from './ticket-access.js'
 export type { TicketViewer } from './ticket-access.js'
 export { STATUS_TEXT } from './customer-status.js'
 export {

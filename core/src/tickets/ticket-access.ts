@@ -1,7 +1,7 @@
 import type { AuthCredentials, Role } from '../auth/index.js'
 import { ErrorCode, userError } from '../errors/index.js'
 import type { Db, Prisma } from '../storage/index.js'
-import { readTeamScope } from '../teams/index.js'
+import { readTeamScope, type TeamScope } from '../teams/index.js'
 
 /** Who is asking, as far as tickets care. */
 export interface TicketViewer {
@@ -37,6 +37,27 @@ export async function ticketScope(db: Db, viewer: TicketViewer): Promise<Prisma.
       ...(teams.length ? [{ teamId: { in: teams.map((t) => t.teamId) } }] : []),
     ],
   }
+}
+
+/**
+ * The same rule as ticketScope for one ticket in memory (realtime filters): `scope` is the
+ * viewer's team scope (readTeamScope) — for an agent only its teams count.
+ */
+export function ticketVisibleTo(
+  ticket: { teamId: string | null; assigneeId: string | null },
+  viewer: TicketViewer,
+  scope: TeamScope,
+): boolean {
+  if (viewer.role === 'admin' || viewer.role === 'supervisor') {
+    if (scope.kind === 'all') return true
+    return (
+      ticket.teamId === null ||
+      scope.teamIds.has(ticket.teamId) ||
+      (ticket.assigneeId !== null && scope.teammateIds.has(ticket.assigneeId))
+    )
+  }
+  if (ticket.assigneeId === viewer.userId || ticket.teamId === null) return true
+  return scope.kind === 'teams' && scope.teamIds.has(ticket.teamId)
 }
 
 /** 403 when the viewer may not see this (existing) ticket. */

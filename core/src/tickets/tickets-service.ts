@@ -132,7 +132,9 @@ export function createTicketsService(deps: TicketsDeps) {
       }
     }
     // the change is committed: a bus that is down (Redis) costs its subscribers this event, not the caller its answer
-    await bus.publish(topic, busPayload(ticket, { change: kind, ...extra })).catch((error: unknown) => {
+    // where it was before too: a ticket escalated away leaves the lists of those who saw it
+    const moved = before ? { previousTeamId: before.teamId, previousAssigneeId: before.assigneeId } : {}
+    await bus.publish(topic, busPayload(ticket, { change: kind, ...moved, ...extra })).catch((error: unknown) => {
       deps.logger?.error({ err: error, ticketId: ticket.id, topic }, 'a ticket event could not be published')
     })
   }
