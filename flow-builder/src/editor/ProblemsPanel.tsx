@@ -1,11 +1,11 @@
 import { useI18n } from '../i18n'
-import { detailOf } from '../graph/problems'
+import { problemText } from '../problems/problem-messages'
 import type { EditorStore } from './editor-store'
 import { useEditorState } from './use-editor'
 
-/** Every problem the validator reports; a click focuses the node it is on. */
+/** Every problem the validator reports, in the builder's language; a click focuses the node it is on. */
 export function ProblemsPanel({ store }: { store: EditorStore }) {
-  const { t } = useI18n()
+  const { t, locale } = useI18n()
   const s = useEditorState(store)
   if (!s.problems.length)
     return (
@@ -21,7 +21,7 @@ export function ProblemsPanel({ store }: { store: EditorStore }) {
               <span className="sb-problem-dot" aria-hidden />
               <span>
                 {nodeId && <code className="sb-problem-node">{nodeId}</code>}
-                <span className="sb-problem-text">{detailOf(p)}</span>
+                <span className="sb-problem-text">{problemText(locale, p)}</span>
                 <span className="sb-problem-code">{t(`designer.problems.code.${p.code}`)}</span>
               </span>
             </button>

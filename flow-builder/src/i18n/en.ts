@@ -1,7 +1,9 @@
 import type { Dict } from './index'
+import { triggersEn } from '../triggers/triggers-messages'
 
 export const en: Dict = {
   app: { title: 'Flow builder', console: 'Console', loading: 'Loading…', language: 'Language' },
+  triggers: triggersEn,
   flows: { title: 'Flows', empty: 'No flows yet' },
   errors: { generic: 'Something went wrong' },
   simulator: {

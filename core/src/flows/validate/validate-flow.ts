@@ -8,19 +8,22 @@ import type { NodeTypeRegistry } from '../node-types/registry.js'
 /** Comments on the canvas: never connected, never run, so never "unreachable". */
 const NOTE_NODE_TYPE = 'note'
 
-export type FlowProblemCode =
-  | 'document'
-  | 'duplicate-node'
-  | 'unknown-node-type'
-  | 'invalid-config'
-  | 'invalid-expression'
-  | 'no-start'
-  | 'several-starts'
-  | 'dangling-edge'
-  | 'unknown-port'
-  | 'duplicate-edge'
-  | 'missing-port'
-  | 'unreachable'
+/** Every code a problem can have (the builder has a message in each language for each). */
+export const FLOW_PROBLEM_CODES = [
+  'document',
+  'duplicate-node',
+  'unknown-node-type',
+  'invalid-config',
+  'invalid-expression',
+  'no-start',
+  'several-starts',
+  'dangling-edge',
+  'unknown-port',
+  'duplicate-edge',
+  'missing-port',
+  'unreachable',
+] as const
+export type FlowProblemCode = (typeof FLOW_PROBLEM_CODES)[number]
 
 export interface FlowProblem {
   code: FlowProblemCode
@@ -31,6 +34,11 @@ export interface FlowProblem {
   edge?: number
   /** where in the document or the node's config */
   path?: string
+  /**
+   * The values `message` is built from (node id and label, type, port, field, the expression's
+   * error…), so a client can say the same in its own language from `code` + `params`.
+   */
+  params: Record<string, string | number>
 }
 
 export type ValidationResult =
@@ -68,6 +76,7 @@ export function validateFlow(input: unknown, registry: NodeTypeRegistry): Valida
           code: 'document' as const,
           message: `${issue.path.join('.') || 'document'}: ${issue.message}`,
           path: issue.path.join('.'),
+          params: { path: issue.path.join('.') || 'document', detail: issue.message },
           ...(typeof nodeId === 'string' ? { nodeId } : {}),
           ...(top === 'edges' && typeof index === 'number' ? { edge: index } : {}),
         }
@@ -77,9 +86,15 @@ export function validateFlow(input: unknown, registry: NodeTypeRegistry): Valida
   const doc = parsed.data
   const problems: FlowProblem[] = []
   const nodes = new Map<string, FlowDocument['nodes'][number]>()
+  const label = (node: FlowDocument['nodes'][number]) => node.title || node.id
   for (const node of doc.nodes) {
     if (nodes.has(node.id))
-      problems.push({ code: 'duplicate-node', nodeId: node.id, message: `node id "${node.id}" is used twice` })
+      problems.push({
+        code: 'duplicate-node',
+        nodeId: node.id,
+        message: `node id "${node.id}" is used twice`,
+        params: { nodeId: node.id, label: label(node) },
+      })
     nodes.set(node.id, node)
   }
 
@@ -91,30 +106,49 @@ export function validateFlow(input: unknown, registry: NodeTypeRegistry): Valida
         code: 'unknown-node-type',
         nodeId: node.id,
         message: `node "${node.id}" has unknown type "${node.type}"`,
+        params: { nodeId: node.id, label: label(node), type: node.type },
       })
       continue
     }
     const validate = configValidator(definition)
     const schemaProblems = validate(node.config)
-      ? (definition.checkConfig?.(node.config) ?? []).map((p) => ({ where: p.path, detail: p.message }))
+      ? (definition.checkConfig?.(node.config) ?? []).map((p) => ({
+          where: p.path,
+          detail: p.message,
+          reason: 'rule',
+          setting: '',
+        }))
       : (validate.errors ?? []).map((e) => {
           const where = e.instancePath ? e.instancePath.slice(1).replaceAll('/', '.') : ''
-          const detail =
-            e.keyword === 'additionalProperties'
-              ? `unknown setting "${(e.params as { additionalProperty: string }).additionalProperty}"`
-              : e.keyword === 'required'
-                ? `missing setting "${(e.params as { missingProperty: string }).missingProperty}"`
-                : (e.message ?? 'is not valid')
-          return { where, detail }
+          const unknown = e.keyword === 'additionalProperties'
+          const missing = e.keyword === 'required'
+          const setting = unknown
+            ? (e.params as { additionalProperty: string }).additionalProperty
+            : missing
+              ? (e.params as { missingProperty: string }).missingProperty
+              : ''
+          const detail = unknown
+            ? `unknown setting "${setting}"`
+            : missing
+              ? `missing setting "${setting}"`
+              : (e.message ?? 'is not valid')
+          return {
+            where,
+            detail,
+            reason: unknown ? 'unknown-setting' : missing ? 'missing-setting' : 'schema',
+            setting,
+          }
         })
     if (schemaProblems.length) {
       // ports of a node whose config is wrong are unknown: its edges are not checked either
-      for (const { where, detail } of schemaProblems) {
+      for (const { where, detail, reason, setting } of schemaProblems) {
         problems.push({
           code: 'invalid-config',
           nodeId: node.id,
           path: `config${where ? '.' + where : ''}`,
           message: `node "${node.id}" (${node.type}): ${where ? where + ' ' : ''}${detail}`,
+          // reason: unknown-setting | missing-setting (with `setting`), schema or rule (with `detail`)
+          params: { nodeId: node.id, label: label(node), type: node.type, field: where, reason, setting, detail },
         })
       }
       continue
@@ -136,6 +170,7 @@ export function validateFlow(input: unknown, registry: NodeTypeRegistry): Valida
               nodeId: node.id,
               path: `config.${where}`,
               message: `node "${node.id}": ${problem}`,
+              params: { nodeId: node.id, label: label(node), field: where, error: problem },
             })
         }
       }
@@ -143,12 +178,13 @@ export function validateFlow(input: unknown, registry: NodeTypeRegistry): Valida
   }
 
   const starts = doc.nodes.filter((n) => n.type === 'start')
-  if (starts.length === 0) problems.push({ code: 'no-start', message: 'the flow has no start node' })
+  if (starts.length === 0) problems.push({ code: 'no-start', message: 'the flow has no start node', params: {} })
   for (const extra of starts.slice(1))
     problems.push({
       code: 'several-starts',
       nodeId: extra.id,
       message: `node "${extra.id}" is a second start node; a flow has exactly one`,
+      params: { nodeId: extra.id, label: label(extra) },
     })
 
   const used = new Map<string, number>()
@@ -159,6 +195,7 @@ export function validateFlow(input: unknown, registry: NodeTypeRegistry): Valida
         code: 'dangling-edge',
         edge: index,
         message: `edge ${index} starts at unknown node "${edge.from}"`,
+        params: { edge: index, from: edge.from, to: edge.to, missing: edge.from },
       })
     if (!nodes.has(edge.to))
       problems.push({
@@ -166,6 +203,7 @@ export function validateFlow(input: unknown, registry: NodeTypeRegistry): Valida
         edge: index,
         nodeId: edge.from,
         message: `edge ${index} from "${edge.from}" goes to unknown node "${edge.to}"`,
+        params: { edge: index, from: edge.from, to: edge.to, missing: edge.to },
       })
     const definition = from && definitions.get(from.id)
     if (definition && !portsOf(definition, from).includes(edge.port)) {
@@ -174,6 +212,14 @@ export function validateFlow(input: unknown, registry: NodeTypeRegistry): Valida
         edge: index,
         nodeId: edge.from,
         message: `node "${edge.from}" (${from.type}) has no output port "${edge.port}" (ports: ${portsOf(definition, from).join(', ') || 'none'})`,
+        params: {
+          nodeId: edge.from,
+          label: label(from),
+          type: from.type,
+          port: edge.port,
+          ports: portsOf(definition, from).join(', ') || '–',
+          edge: index,
+        },
       })
     }
     const key = `${edge.from}\u0000${edge.port}`
@@ -183,6 +229,13 @@ export function validateFlow(input: unknown, registry: NodeTypeRegistry): Valida
         edge: index,
         nodeId: edge.from,
         message: `port "${edge.port}" of node "${edge.from}" is connected twice (edges ${used.get(key)} and ${index})`,
+        params: {
+          nodeId: edge.from,
+          label: from ? label(from) : edge.from,
+          port: edge.port,
+          first: used.get(key)!,
+          edge: index,
+        },
       })
     else used.set(key, index)
   })
@@ -196,6 +249,7 @@ export function validateFlow(input: unknown, registry: NodeTypeRegistry): Valida
           code: 'missing-port',
           nodeId: node.id,
           message: `port "${port}" of node "${node.id}" (${node.type}) must be connected`,
+          params: { nodeId: node.id, label: label(node), type: node.type, port },
         })
     }
   }
@@ -217,6 +271,7 @@ export function validateFlow(input: unknown, registry: NodeTypeRegistry): Valida
           code: 'unreachable',
           nodeId: node.id,
           message: `node "${node.id}" cannot be reached from the start`,
+          params: { nodeId: node.id, label: label(node) },
         })
   }
 
