@@ -3,6 +3,7 @@ import { createApp } from 'vue'
 import App from './App.vue'
 import { router } from './app/router'
 import { i18n } from './i18n'
+import './softphone' // the agent's softphone in the top bar (registerSoftphone)
 import './styles/base.css'
 
 document.documentElement.lang = i18n.global.locale.value

@@ -2,6 +2,7 @@ import Hapi, { type Server } from '@hapi/hapi'
 import Inert from '@hapi/inert'
 import HapiPino from 'hapi-pino'
 import { createAiServices, type AiServices } from './ai/index.js'
+import { createCallTranscription, createOpenAiTranscription, type CallTranscription } from './asr/index.js'
 import { businessHoursRoutes } from './calendar/index.js'
 import { auditRoutes, createAuditLog, type AuditLog } from './audit/index.js'
 import { callbacksRoutes, createCallbacksService, type CallbacksService } from './callbacks/index.js'
@@ -29,6 +30,7 @@ import {
   createFlowRuntime,
   createFlowsService,
   createFlowTriggers,
+  channelsRoutes,
   flowEditorsRoutes,
   flowsRoutes,
   NodeTypeRegistry,
@@ -70,7 +72,17 @@ import { createSlaService, slaRoutes, type SlaService } from './sla/index.js'
 import { createUsersService, usersRoutes, type UsersService } from './users/index.js'
 import { createWebhooksService, webhooksRoutes, type WebhooksService } from './webhooks/index.js'
 import { version } from './version.js'
-import { createVoiceCalls, deriveVoiceSecret, startVoiceEdge, type VoiceCalls, type VoiceEdge } from './voice/index.js'
+import { createWorkforceService, workforceRoutes } from './workforce/index.js'
+import { createRecordingsService, recordingsRoutes, type RecordingsService } from './voice/recordings/index.js'
+import {
+  callRoutes,
+  createQueueExperiences,
+  createVoiceCalls,
+  deriveVoiceSecret,
+  startVoiceEdge,
+  type VoiceCalls,
+  type VoiceEdge,
+} from './voice/index.js'
 
 export interface Services {
   audit: AuditLog
@@ -102,10 +114,14 @@ export interface Services {
   recurringIssues: RecurringIssuesService
   callbacks: CallbacksService
   // [services:voice]
+  /** call recordings with consent (voice/recordings) */
+  recordings: RecordingsService
   /** the voice channel's calls (answering starts with the voice edge, when voice is on) */
   voiceCalls: VoiceCalls
   // [services:qa]
   qa: QaService
+  /** speech to text for recorded calls (core/src/asr) */
+  callTranscription: CallTranscription
 }
 
 export interface App {
@@ -282,6 +298,22 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     ticketEvent: (ticketId, event) => tickets.addEvent(ticketId, event),
   })
   // [wiring:qa]
+  // speech to text for recorded calls: when a transcript is stored, QA inspects the call again
+  const callTranscription = createCallTranscription({
+    db,
+    infra,
+    logger,
+    speechToText: config.ai.transcriptionUrl
+      ? createOpenAiTranscription({
+          baseUrl: config.ai.transcriptionUrl,
+          model: config.ai.transcriptionModel,
+          apiKey: config.ai.transcriptionApiKey,
+          language: config.ai.transcriptionLanguage,
+        })
+      : null,
+    language: config.ai.transcriptionLanguage,
+    onTranscribed: (conversationId) => qa.scheduleEvaluation(conversationId, true),
+  })
   // quality inspection: the resolution rubric asks the LLM plugin when the admin chose one
   const qa = createQaService({
     db,
@@ -299,6 +331,18 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   )
 
   // [wiring:voice]
+  // call recording with consent: sealed with the personal-data key ring, read back for speech to text
+  const recordings = createRecordingsService({
+    db,
+    infra,
+    audit,
+    logger,
+    dataDir: config.data.dir,
+    keys: secrets.piiKeys,
+    settings: config.voice,
+    setAttributes: (conversationId, attributes) => conversations.setAttributes(conversationId, attributes),
+  })
+  callTranscription.useRecordings(recordings.readRecording)
   const voiceCalls = createVoiceCalls({
     numbers: splitList(config.voice.numbers),
     db,
@@ -309,6 +353,28 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     conversations,
     contacts,
     flowRuntime,
+    // queue experience (helper C): hold music, position and wait announcements, the callback offer
+    queueExperience: createQueueExperiences({
+      settings: config.voice,
+      dataDir: config.data.dir,
+      clock: infra.clock,
+      logger,
+      phoneRegion: config.pii.defaultRegion,
+      waiting: () => routing.waiting(),
+      callbacks,
+    }),
+    bus: infra.bus,
+    scheduler: infra.scheduler,
+    routing,
+    calls: {
+      agentRingSeconds: config.voice.agentRingSeconds,
+      afterCallWorkSeconds: config.voice.afterCallWorkSeconds,
+      publicWebSocketUrl: config.voice.publicWebSocketUrl,
+      outboundTrunk: config.voice.outboundTrunk,
+      holdMusicFile: config.voice.holdMusicFile,
+    },
+    callbacks,
+    recording: recordings.callHooks, // [hook:recording]
   })
 
   const services: Services = {
@@ -341,9 +407,11 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     recurringIssues,
     callbacks,
     // [services-init:voice]
+    recordings,
     voiceCalls,
     // [services-init:qa]
     qa,
+    callTranscription,
   }
 
   const server = Hapi.server({
@@ -427,8 +495,13 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     // [routes:qa]
     ...qaRoutes(qa),
     // [routes:voice-calls]
+    ...callRoutes(voiceCalls, db),
     // [routes:voice-recording]
+    ...recordingsRoutes(recordings),
     // [routes:workforce]
+    ...workforceRoutes(createWorkforceService({ db, infra, audit })),
+    // [routes:channels] the builder's channel list (with entry flows) and cron preview
+    ...channelsRoutes(db, () => infra.clock.now()),
   ])
   // threshold alerts are evaluated while the server listens (also where only the server is started)
   server.ext('onPreStart', () => services.stats.start())
@@ -459,6 +532,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       await services.routing.start()
       // [start:issue8]
       // [start:voice]
+      await services.recordings.start()
       if (config.voice.enabled) {
         voiceEdge = await startVoiceEdge({
           settings: config.voice,

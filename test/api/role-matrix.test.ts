@@ -96,8 +96,26 @@ const expected: Record<string, RouteMeta['access']> = {
   'POST /api/v1/callbacks/{id}/outcome': 'agent',
   'POST /api/v1/conversations/{id}/callback-offer': 'agent',
   // [routes:voice-calls]
+  'GET /api/v1/voice/softphone': 'agent',
+  'POST /api/v1/voice/calls': 'agent',
+  'GET /api/v1/voice/calls/{conversationId}': 'agent',
+  'POST /api/v1/voice/calls/{conversationId}/hold': 'agent',
+  'POST /api/v1/voice/calls/{conversationId}/dtmf': 'agent',
+  'POST /api/v1/voice/calls/{conversationId}/hangup': 'agent',
+  'POST /api/v1/voice/calls/{conversationId}/consult': 'agent',
+  'POST /api/v1/voice/calls/{conversationId}/consult/complete': 'agent',
+  'POST /api/v1/voice/calls/{conversationId}/consult/cancel': 'agent',
   // [routes:voice-recording]
+  'GET /api/v1/conversations/{id}/recordings': 'agent',
+  'GET /api/v1/recordings/{id}/audio': 'agent',
+  'DELETE /api/v1/recordings/{id}': 'admin',
+  'DELETE /api/v1/contacts/{id}/recordings': 'admin',
   // [routes:workforce]
+  'GET /api/v1/workforce/shifts': 'supervisor',
+  'POST /api/v1/workforce/shifts': 'supervisor',
+  'POST /api/v1/workforce/shifts/bulk': 'supervisor',
+  'PATCH /api/v1/workforce/shifts/{id}': 'supervisor',
+  'DELETE /api/v1/workforce/shifts/{id}': 'supervisor',
   // [routes:qa]
   'GET /api/v1/qa/rules': 'supervisor',
   'POST /api/v1/qa/rules': 'admin',
@@ -213,6 +231,9 @@ const expected: Record<string, RouteMeta['access']> = {
   'GET /api/v1/flows/{id}/triggers': 'supervisor',
   'POST /api/v1/flows/{id}/triggers': 'admin',
   'DELETE /api/v1/flows/{id}/triggers/{triggerId}': 'admin',
+  // [routes:channels]
+  'GET /api/v1/channels': 'supervisor',
+  'GET /api/v1/flow-triggers/schedule-preview': 'supervisor',
 }
 const rank = { agent: 1, supervisor: 2, admin: 3 } as const
 type Role = keyof typeof rank

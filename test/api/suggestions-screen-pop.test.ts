@@ -58,7 +58,13 @@ describe('screen pop: history, plugin panels, contact search', () => {
       data: { contactId: msLi, channel: 'webchat', status: 'assigned' },
     })
     await t.app.db.ticket.create({
-      data: { subject: '口红漏液 — 换货', priority: 'high', contactId: msLi, conversationId: now.id, statusToken: 'screen-pop-ticket' },
+      data: {
+        subject: '口红漏液 — 换货',
+        priority: 'high',
+        contactId: msLi,
+        conversationId: now.id,
+        statusToken: 'screen-pop-ticket',
+      },
     })
   }, 120_000)
   afterAll(async () => {

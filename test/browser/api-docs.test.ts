@@ -81,6 +81,8 @@ describe.skipIf(!chromiumInstalled)('API reference in Chromium', () => {
       'surveys',
       'recurring issues',
       'quality',
+      'workforce',
+      'voice',
       'plugins',
       'jobs',
       'webhooks',

@@ -111,7 +111,13 @@ describe.skipIf(!chromiumInstalled || !consoleBuilt)(
         },
       })
       await app.db.ticket.create({
-        data: { subject: '口红漏液 — 换货', priority: 'high', contactId: msLi, conversationId, statusToken: 'customer-panel-ticket' },
+        data: {
+          subject: '口红漏液 — 换货',
+          priority: 'high',
+          contactId: msLi,
+          conversationId,
+          statusToken: 'customer-panel-ticket',
+        },
       })
     }, 180_000)
 

@@ -285,6 +285,31 @@ describe.skipIf(missing.length > 0)('IVR on calls: SIPp through Kamailio to Swit
     expect(rtpengineLog).toContain("Received command 'delete'")
   }, 60_000)
 
+  it('a caller whose last call is still with its agent (wrapping up) gets a call of its own: a new conversation, the IVR again', async () => {
+    const agent = await t.tokenFor('agent')
+    const earlier = await t.app.db.conversation.findFirstOrThrow({
+      where: { channel: 'voice', contactId },
+      orderBy: { createdAt: 'desc' },
+    })
+    await t.app.db.conversation.update({
+      where: { id: earlier.id },
+      data: { status: 'assigned', assigneeId: agent.userId, resolvedAt: null },
+    })
+    const run = await call(['1'], { awaitBye: true }, 8000)
+    expect(run.exitCode, describeSippRun(run)).toBe(0)
+    const facts = (await finishedCall(run.callIdPrefix)) as CallFacts
+    expect(facts.conversationId).not.toBe(earlier.id)
+    expect(facts).toMatchObject({ end: 'flow-hangup', keys: ['1'] })
+    expect(facts.prompts.map((p) => p.text)).toEqual([
+      'Welcome. Press 1 for order status, 2 for an agent.',
+      'Your order has shipped.',
+    ])
+    // the agent's conversation is left as it was, with nothing of the new call in it
+    const kept = await t.app.db.conversation.findUniqueOrThrow({ where: { id: earlier.id } })
+    expect(kept).toMatchObject({ status: 'assigned', assigneeId: agent.userId, messageSeq: earlier.messageSeq })
+    await t.app.db.conversation.update({ where: { id: earlier.id }, data: { status: 'resolved', assigneeId: null } })
+  }, 60_000)
+
   it('takes key 2: the conversation waits in the queue while the caller holds; their hang-up leaves it abandoned', async () => {
     const running = call(['2'], { holdMs: 6000 })
     // while the caller holds: queued in Phone support, the call up

@@ -36,7 +36,22 @@ const forecastQuery = z.strictObject({
   horizon: z.coerce.number().int().min(1).max(168).default(48).describe('hours ahead'),
   serviceLevel: z.coerce.number().gt(0).lt(1).default(0.8).describe('share answered within targetSeconds'),
   targetSeconds: z.coerce.number().int().min(1).max(3600).default(20),
-  weeks: z.coerce.number().int().min(2).max(26).default(6).describe('weeks of history to learn from'),
+  weeks: z.coerce
+    .number()
+    .int()
+    .min(3)
+    .max(26)
+    .default(6)
+    .describe('weeks of history to learn from (at least 3: two seasons to fit and two days to back-test)'),
+  pastHours: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(168)
+    .default(0)
+    .describe(
+      'also the hours just past (their real arrivals), to compare scheduled and actual agents with the required',
+    ),
 })
 
 const viewerOf = (credentials: { user: { id: string; role: string } } | null) => credentials!.user
@@ -78,7 +93,9 @@ export function analyticsRoutes(analytics: AnalyticsService): ServerRoute[] {
       access: 'supervisor',
       tags,
       summary:
-        'Arrivals forecast per hour (Holt-Winters) with its back-test, and the agents needed per hour (Erlang C)',
+        'Arrivals forecast per hour (Holt-Winters) with its back-test, and the agents needed per hour (Erlang C) beside the scheduled and actual ones',
+      description:
+        'Each interval: `requiredAgents` (Erlang C), `scheduled` (agents whose shifts cover it, time-weighted), `actual` (agents available, busy or in after-call work, time-weighted from the presence log; null for intervals still to come) and `gap` = scheduled − required. With `pastHours`, the hours just past come first (`kind: past`, their real arrivals as `volume`).',
       query: forecastQuery,
       handler: async ({ query, credentials }) => analytics.forecast(viewerOf(credentials), query),
     }),

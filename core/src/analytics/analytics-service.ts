@@ -4,6 +4,7 @@ import { backtestHoltWinters, fitHoltWinters, requiredAgents } from '../forecast
 import type { Clock } from '../infra/index.js'
 import type { Db, Prisma } from '../storage/index.js'
 import { queueInScope, readTeamScope } from '../teams/index.js'
+import { readStaffing } from '../workforce/index.js'
 import { computeMetrics, type Dimension, type MetricsResult } from './compute-metrics.js'
 import { handleMs, isAnswered } from './contact-facts.js'
 import type { Interval } from './interval-buckets.js'
@@ -111,7 +112,15 @@ export function createAnalyticsService(deps: { db: Db; clock: Clock; timeZone: s
      */
     async forecast(
       viewer: AnalyticsViewer,
-      query: { queueId?: string; horizon: number; serviceLevel: number; targetSeconds: number; weeks?: number },
+      query: {
+        queueId?: string
+        horizon: number
+        serviceLevel: number
+        targetSeconds: number
+        weeks?: number
+        /** hours before the current one to include, with their real arrivals (default none) */
+        pastHours?: number
+      },
     ) {
       const now = clock.now()
       const end = DateTime.fromJSDate(now, { zone: 'UTC' }).startOf('hour').toJSDate()
@@ -129,14 +138,49 @@ export function createAnalyticsService(deps: { db: Db; clock: Clock; timeZone: s
         .map(handleMs)
         .filter((v): v is number => v !== null)
       const ahtSeconds = handled.length ? handled.reduce((a, b) => a + b, 0) / handled.length / 1000 : 300
-      if (weeks < 2 || facts.length === 0)
-        throw userError(ErrorCode.VALIDATION, 'Not enough history to forecast: at least two weeks with conversations', {
-          status: 422,
-          details: [{ path: 'history', message: `${facts.length} conversations in the last ${weeks} weeks` }],
-        })
+      if (weeks < 3 || facts.length === 0)
+        throw userError(
+          ErrorCode.VALIDATION,
+          'Not enough history to forecast: at least three weeks of history with conversations',
+          {
+            status: 422,
+            details: [{ path: 'history', message: `${facts.length} conversations in the last ${weeks} weeks` }],
+          },
+        )
       const model = fitHoltWinters(hourly, 168)
       const backtest = backtestHoltWinters(hourly, 168, 48)
       const predicted = model.forecast(query.horizon)
+      const staff = (volume: number) =>
+        requiredAgents({
+          arrivals: volume,
+          intervalSeconds: 3600,
+          ahtSeconds,
+          serviceLevel: query.serviceLevel,
+          targetSeconds: query.targetSeconds,
+        })
+      // the hours just past with what really arrived, then the forecast from the current hour on
+      const pastHours = Math.min(query.pastHours ?? 0, hourly.length)
+      const intervals = [
+        ...hourly.slice(hourly.length - pastHours).map((arrived, k) => ({
+          start: new Date(end.getTime() - (pastHours - k) * 3_600_000).toISOString(),
+          kind: 'past' as const,
+          volume: arrived,
+        })),
+        ...predicted.map((volume, k) => ({
+          start: new Date(end.getTime() + k * 3_600_000).toISOString(),
+          kind: 'forecast' as const,
+          volume: Math.round(volume * 10) / 10,
+        })),
+      ].map((interval) => {
+        const staffing = staff(interval.volume)
+        return { ...interval, requiredAgents: staffing.agents, expectedServiceLevel: staffing.serviceLevel }
+      })
+      // scheduled agents from the shifts, actual ones from the presence log (workforce)
+      const staffing = await readStaffing(db, viewer, {
+        queueId: query.queueId ?? null,
+        intervals: intervals.map((i) => ({ start: new Date(i.start), end: new Date(Date.parse(i.start) + 3_600_000) })),
+        now,
+      })
       return {
         queueId: query.queueId ?? null,
         historyStart: start.toISOString(),
@@ -150,21 +194,12 @@ export function createAnalyticsService(deps: { db: Db; clock: Clock; timeZone: s
           rmse: backtest.rmse,
           naive: backtest.naive,
         },
-        intervals: predicted.map((volume, k) => {
-          const staffing = requiredAgents({
-            arrivals: volume,
-            intervalSeconds: 3600,
-            ahtSeconds,
-            serviceLevel: query.serviceLevel,
-            targetSeconds: query.targetSeconds,
-          })
-          return {
-            start: new Date(end.getTime() + k * 3_600_000).toISOString(),
-            volume: Math.round(volume * 10) / 10,
-            requiredAgents: staffing.agents,
-            expectedServiceLevel: staffing.serviceLevel,
-          }
-        }),
+        intervals: intervals.map((interval, k) => ({
+          ...interval,
+          scheduled: staffing.scheduled[k]!,
+          actual: staffing.actual[k]!,
+          gap: Math.round((staffing.scheduled[k]! - interval.requiredAgents) * 100) / 100,
+        })),
       }
     },
   }

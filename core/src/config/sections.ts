@@ -163,6 +163,32 @@ export const aiSettings = {
     default: 'builtin' as const,
     ...parse.oneOf(['builtin', 'llm'] as const),
   }),
+  // [settings:asr] speech to text for call recordings (core/src/asr)
+  transcriptionUrl: setting({
+    env: 'SWITCHBOARD_ASR_URL',
+    doc: 'Speech to text for recorded calls: base URL of an OpenAI-compatible transcription API, without /audio/transcriptions (OpenAI: https://api.openai.com/v1; a local faster-whisper-server: http://127.0.0.1:8000/v1). Unset: calls are not transcribed and QA inspects only their messages.',
+    default: undefined,
+    ...parse.optionalUrl(['http:', 'https:']),
+  }),
+  transcriptionModel: setting({
+    env: 'SWITCHBOARD_ASR_MODEL',
+    doc: 'The transcription model as the server knows it, e.g. whisper-1 or Systran/faster-whisper-small.',
+    default: 'whisper-1',
+    ...parse.string(1),
+  }),
+  transcriptionApiKey: setting({
+    env: 'SWITCHBOARD_ASR_API_KEY',
+    doc: 'API key sent as "Authorization: Bearer <key>" to the transcription API; leave unset for a local server without auth.',
+    default: undefined,
+    secret: true,
+    ...parse.optionalString(),
+  }),
+  transcriptionLanguage: setting({
+    env: 'SWITCHBOARD_ASR_LANGUAGE',
+    doc: 'Language of the calls as an ISO-639-1 code (zh, en) to help the recogniser; unset: it detects the language.',
+    default: undefined,
+    ...parse.optionalString(),
+  }),
 }
 
 /** Plugins and their sandbox. A plugin may ask for less; it never gets more. */

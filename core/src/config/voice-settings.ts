@@ -124,8 +124,109 @@ export const voiceSettings = {
     ),
   }),
   // [settings:calls]
+  outboundTrunk: setting({
+    env: 'SWITCHBOARD_VOICE_OUTBOUND_TRUNK',
+    doc: "Where Switchboard's own outgoing calls go (callbacks and agents' calls to customers): host:port of your SIP trunk or gateway, e.g. 203.0.113.7:5060. The edge sends an INVITE from one of Switchboard's numbers to a number that is not registered here to this address. Unset: no outgoing calls.",
+    default: undefined,
+    expected: 'host:port of a SIP trunk, such as 203.0.113.7:5060 or sip.example.net:5060',
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\d{1,5})?$/)
+      .optional(),
+  }),
+  agentRingSeconds: setting({
+    env: 'SWITCHBOARD_VOICE_AGENT_RING_SECONDS',
+    doc: "How long an agent's softphone rings for a call before Switchboard gives up: the call goes back to its queue in the same place and the agent is set away (reason: missed call), so no more calls are offered to them until they are available again.",
+    default: 20,
+    ...parse.int(5, 120),
+  }),
+  afterCallWorkSeconds: setting({
+    env: 'SWITCHBOARD_VOICE_AFTER_CALL_WORK_SECONDS',
+    doc: "After-call work: when an agent's call ends their presence is after-call-work for this many seconds (no new work is offered), then available again unless they chose another presence meanwhile. 0 turns it off.",
+    default: 30,
+    ...parse.int(0, 3600),
+  }),
+  publicWebSocketUrl: setting({
+    env: 'SWITCHBOARD_VOICE_PUBLIC_WS_URL',
+    doc: "The WebSocket address agents' softphones connect to, when it is not the edge's own (wss://voice.example.com:8089 behind a reverse proxy, for example). Unset: the edge's secure WebSocket when TLS is set, else its plain WebSocket.",
+    default: undefined,
+    expected: 'a ws:// or wss:// URL such as wss://voice.example.com/sip',
+    schema: z
+      .string()
+      .regex(/^wss?:\/\/[^\s]+$/)
+      .optional(),
+  }),
   // [settings:queue]
+  queueAnnounceSeconds: setting({
+    env: 'SWITCHBOARD_VOICE_QUEUE_ANNOUNCE_SECONDS',
+    doc: "While a caller waits in a queue, every this many seconds the hold music pauses for their position in line and the estimated wait, in the caller's language. 0 turns the announcements (and the callback offer) off.",
+    default: 45,
+    ...parse.int(0, 3600),
+  }),
+  callbackOfferAfterSeconds: setting({
+    env: 'SWITCHBOARD_VOICE_CALLBACK_OFFER_AFTER_SECONDS',
+    doc: 'Callers whose estimated wait is longer than this, or who have waited this long, are offered with the announcements to press 1 and be called back without losing their place. 0: no offer.',
+    default: 120,
+    ...parse.int(0, 86400),
+  }),
+  callbackOfferEvery: setting({
+    env: 'SWITCHBOARD_VOICE_CALLBACK_OFFER_EVERY',
+    doc: 'Once a caller may be offered a callback, the offer follows every this many announcements (1: each one). Key 1 takes it at any time after the first offer.',
+    default: 2,
+    ...parse.int(1, 100),
+  }),
+  holdMusicFile: setting({
+    env: 'SWITCHBOARD_VOICE_HOLD_MUSIC_FILE',
+    doc: 'Your own music on hold: a WAV or MP3 file, absolute or relative to <data dir>/voice/audio. It is converted to telephone audio once (again when its content changes) and played in a loop. Unset: the built-in music.',
+    default: undefined,
+    ...parse.optionalString(),
+  }),
   // [settings:recording]
+  recording: setting({
+    env: 'SWITCHBOARD_VOICE_RECORDING',
+    doc: "Record calls: `calls` records every answered call (after the consent announcement, when it is on) to <data dir>/voice/recordings, encrypted with the personal-data key; `off` records nothing. Supervisors of the call's queue and admins can listen in the console.",
+    default: 'off' as 'off' | 'calls',
+    ...parse.oneOf(['off', 'calls'] as const),
+  }),
+  recordingConsent: setting({
+    env: 'SWITCHBOARD_VOICE_RECORDING_CONSENT',
+    doc: 'While recording is on, play the consent announcement first thing when a call is answered; the recording starts only once it has been played to its end. Off: recording starts when the call is answered (only where the law allows recording without telling the caller).',
+    default: true,
+    expected: 'on or off',
+    schema: z
+      .union([z.boolean(), z.enum(['on', 'off', 'true', 'false', '1', '0', 'yes', 'no'])])
+      .transform((v) => v === true || v === 'on' || v === 'true' || v === '1' || v === 'yes'),
+  }),
+  recordingConsentText: setting({
+    env: 'SWITCHBOARD_VOICE_RECORDING_CONSENT_TEXT',
+    doc: 'The consent announcement spoken (text to speech) to callers whose language is not Chinese.',
+    default: 'This call may be recorded for quality purposes.',
+    ...parse.string(1),
+  }),
+  recordingConsentTextZh: setting({
+    env: 'SWITCHBOARD_VOICE_RECORDING_CONSENT_TEXT_ZH',
+    doc: 'The consent announcement spoken to callers whose language is Chinese (zh, zh-CN …).',
+    default: '本次通话可能会被录音，用于服务质量管理。',
+    ...parse.string(1),
+  }),
+  recordingConsentFile: setting({
+    env: 'SWITCHBOARD_VOICE_RECORDING_CONSENT_FILE',
+    doc: 'Your own recorded consent announcement instead of the spoken texts: a WAV or MP3 file in <data dir>/voice/audio (its name, or a path inside that folder), played to every caller.',
+    default: undefined,
+    ...parse.optionalString(),
+  }),
+  recordingRetentionDays: setting({
+    env: 'SWITCHBOARD_VOICE_RECORDING_RETENTION_DAYS',
+    doc: 'Recordings older than this many days are deleted (file and entry) by a daily job. 0 keeps them until they are deleted by hand or with the contact.',
+    default: 90,
+    ...parse.int(0, 36500),
+  }),
+  agentsHearOwnRecordings: setting({
+    env: 'SWITCHBOARD_VOICE_AGENTS_HEAR_OWN_RECORDINGS',
+    doc: 'Agents may listen to the recordings of calls they took themselves (supervisors of the queue and admins always may).',
+    default: false,
+    ...parse.boolean(),
+  }),
   rtpenginePort: port(
     'SWITCHBOARD_VOICE_RTPENGINE_PORT',
     'UDP port on 127.0.0.1 where rtpengine takes commands (the ng protocol) from Kamailio and Switchboard.',

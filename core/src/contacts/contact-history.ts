@@ -19,6 +19,22 @@ export const contactHistoryDto = z.object({
       createdAt: z.date(),
       lastMessageAt: z.date().nullable(),
       resolvedAt: z.date().nullable(),
+      // [history:call] a voice conversation's call facts (voice/calls and voice/recordings)
+      call: z
+        .object({
+          outcome: z
+            .string()
+            .nullable()
+            .describe('answered | abandoned | completed | caller-hung-up | failed | interrupted'),
+          ivrPath: z.array(z.string()).describe('the flow nodes the caller went through, a menu with its key (menu:2)'),
+          waitMs: z.number().nullable().describe('from joining the queue to an agent answering'),
+          agentName: z.string().nullable().describe('the agent who answered (the last, after a transfer)'),
+          durationMs: z.number().nullable().describe('from answer to hang-up'),
+          talkMs: z.number().nullable(),
+          recordingIds: z.array(z.string()).describe('its recordings (GET /api/v1/recordings/{id}/audio)'),
+        })
+        .nullable()
+        .describe('voice conversations: the call; null for other channels'),
     }),
   ),
   tickets: z.array(
@@ -58,11 +74,43 @@ export async function contactHistory(db: Db, contactId: string): Promise<Contact
       })
     : []
   const firstLine = new Map(firsts.map((m) => [m.conversationId, oneLine(m.body)]))
-  const agentIds = [...new Set(conversations.map((c) => c.assigneeId ?? c.lastAgentId).filter((v): v is string => !!v))]
+  const callOf = (c: (typeof conversations)[number]) =>
+    c.channel === 'voice' ? ((c.attributes ?? {}) as Record<string, unknown>) : null
+  const text = (v: unknown) => (typeof v === 'string' ? v : null)
+  const count = (v: unknown) => (typeof v === 'number' ? v : null)
+  const agentIds = [
+    ...new Set(
+      conversations
+        .flatMap((c) => [c.assigneeId ?? c.lastAgentId, text(callOf(c)?.agentId)])
+        .filter((v): v is string => !!v),
+    ),
+  ]
+  const voiceIds = conversations.filter((c) => c.channel === 'voice').map((c) => c.id)
+  const recordings = voiceIds.length
+    ? await db.callRecording.findMany({
+        where: { conversationId: { in: voiceIds } },
+        orderBy: { startedAt: 'asc' },
+        select: { id: true, conversationId: true },
+      })
+    : []
   const agents = agentIds.length
     ? await db.user.findMany({ where: { id: { in: agentIds } }, select: { id: true, name: true } })
     : []
   const agentName = new Map(agents.map((a) => [a.id, a.name]))
+  function callFacts(c: (typeof conversations)[number]) {
+    const call = callOf(c)
+    if (!call) return null
+    const agentId = text(call.agentId)
+    return {
+      outcome: text(call.callOutcome),
+      ivrPath: Array.isArray(call.ivrPath) ? call.ivrPath.filter((v): v is string => typeof v === 'string') : [],
+      waitMs: count(call.waitMs),
+      agentName: agentId ? (agentName.get(agentId) ?? null) : null,
+      durationMs: count(call.durationMs),
+      talkMs: count(call.talkMs),
+      recordingIds: recordings.filter((r) => r.conversationId === c.id).map((r) => r.id),
+    }
+  }
   return {
     conversations: conversations.map((c) => ({
       id: c.id,
@@ -75,6 +123,7 @@ export async function contactHistory(db: Db, contactId: string): Promise<Contact
       createdAt: c.createdAt,
       lastMessageAt: c.lastMessageAt,
       resolvedAt: c.resolvedAt,
+      call: callFacts(c),
     })),
     tickets: tickets.map((t) => ({
       id: t.id,

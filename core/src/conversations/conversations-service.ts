@@ -117,11 +117,16 @@ export function createConversationsService(deps: {
     channel: string
     channelPlugin: string | null
     identityId: string
+    /** a new conversation even when one is open on the channel (each phone call is one) */
+    fresh?: boolean
   }): Promise<{ conversation: ConversationRow; created: boolean }> {
-    const open = await db.conversation.findFirst({
-      where: { contactId: input.contactId, channel: input.channel, status: { in: OPEN } },
-      orderBy: { createdAt: 'desc' },
-    })
+    const { fresh, ...data } = input
+    const open = fresh
+      ? null
+      : await db.conversation.findFirst({
+          where: { contactId: input.contactId, channel: input.channel, status: { in: OPEN } },
+          orderBy: { createdAt: 'desc' },
+        })
     if (open) return { conversation: open, created: false }
     const last = await db.conversation.findFirst({
       where: { contactId: input.contactId },
@@ -129,7 +134,7 @@ export function createConversationsService(deps: {
       select: { lastAgentId: true },
     })
     const conversation = await db.conversation.create({
-      data: { ...input, status: 'bot', lastAgentId: last?.lastAgentId ?? null },
+      data: { ...data, status: 'bot', lastAgentId: last?.lastAgentId ?? null },
     })
     await publish('conversation.created', conversation, { channel: input.channel, contactId: input.contactId })
     return { conversation, created: true }
@@ -293,6 +298,11 @@ export function createConversationsService(deps: {
       channel: string
       identityKind: string
       message: InboundMessage
+      /**
+       * Which conversation it belongs to: by default the contact's open one on the channel (or a
+       * new one); `new` starts one (a phone call); an id continues that one (the call's keys).
+       */
+      conversation?: 'new' | { id: string }
     }): Promise<{ conversationId: string; messageId: string | null; duplicate: boolean }> {
       const { message } = input
       const { contact, identityId } = await contacts.findOrCreateByIdentity(
@@ -303,14 +313,18 @@ export function createConversationsService(deps: {
       )
       const claim =
         message.kind === 'text' && message.text ? await claimInbound(contact.id, input.channel, message.text) : null
+      const target = input.conversation
       const { conversation, created } = claim
         ? { conversation: await get(claim.conversationId), created: false }
-        : await openConversation({
-            contactId: contact.id,
-            channel: input.channel,
-            channelPlugin: input.channelPlugin,
-            identityId,
-          })
+        : target && target !== 'new'
+          ? { conversation: await get(target.id), created: false }
+          : await openConversation({
+              contactId: contact.id,
+              channel: input.channel,
+              channelPlugin: input.channelPlugin,
+              identityId,
+              fresh: target === 'new',
+            })
       const text = message.text ?? (message.event ? `[${message.event}]` : `[${message.kind}]`)
       const appended = await append(conversation.id, {
         channel: input.channel,

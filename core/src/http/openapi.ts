@@ -143,13 +143,30 @@ export function buildOpenApi(server: Server, info: { version: string }) {
       },
       {
         name: 'tickets',
-        description: 'Tickets: from a conversation, flow or the API; notes, attachments, history, merge, split, escalation',
+        description:
+          'Tickets: from a conversation, flow or the API; notes, attachments, history, merge, split, escalation',
       },
       { name: 'sla', description: 'SLA policies, live SLA clocks, escalation rules and attainment reports' },
       { name: 'callbacks', description: 'Promised calls back: windows, retries, assignment when due, outcomes' },
       { name: 'surveys', description: 'Follow-up CSAT/NPS surveys and their answers' },
-      { name: 'recurring issues', description: 'The same contact with the same problem again: alerts and proposed knowledge-base updates' },
-      { name: 'quality', description: 'Automatic quality inspection: QA rules, results per conversation, reviews, agent and team scorecards' },
+      {
+        name: 'recurring issues',
+        description: 'The same contact with the same problem again: alerts and proposed knowledge-base updates',
+      },
+      {
+        name: 'quality',
+        description:
+          'Automatic quality inspection: QA rules, results per conversation, reviews, agent and team scorecards',
+      },
+      {
+        name: 'workforce',
+        description: 'Agents’ shifts (the rota): plan, change, week patterns; scheduled and actual staffing',
+      },
+      {
+        name: 'voice',
+        description:
+          'Calls with agents: the softphone’s registration, hold, keys, attended transfer, hang-up; call recordings',
+      },
       {
         name: 'plugins',
         description: 'Install, configure and watch plugins; call their actions; screen-pop panels for a contact',

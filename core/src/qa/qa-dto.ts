@@ -63,9 +63,9 @@ export const requiredPhraseConfig = z.strictObject({
 
 export const timingConfig = z.strictObject({
   measure: z
-    .enum(['first-response', 'silence'])
+    .enum(['first-response', 'silence', 'call-silence'])
     .describe(
-      "first-response: from queueing to the agent's first message; silence: a customer message the agent leaves unanswered (calls: a gap in the transcript)",
+      "first-response: from queueing to the agent's first message; silence: a customer message the agent leaves unanswered (calls: a gap in the transcript); call-silence: calls only, a gap of more than `seconds` between two segments of the call's transcript",
     ),
   seconds: z.number().int().min(1).max(86_400).describe('the limit in seconds'),
 })
@@ -230,6 +230,8 @@ export const hitDto = z.object({
   source: z.enum(['phrase', 'missing', 'timing', 'lexicon', 'conversation', 'heuristic', 'llm']),
   explanation: localized,
   detail: z.record(z.string(), z.unknown()).optional(),
+  recordingId: z.string().optional().describe('calls: the recording whose transcript segment it was found in'),
+  offsetMs: z.number().nullable().optional().describe('calls: where in the recording the segment starts (ms)'),
   accepted: z.boolean().describe('false when a supervisor overrode it: it no longer counts'),
 })
 export type QaHit = z.infer<typeof hitDto>

@@ -52,6 +52,8 @@ export function hitOf(rule: QaRuleDef, finding: Finding): QaHit {
     source: finding.source,
     explanation: finding.explanation,
     ...(finding.detail ? { detail: finding.detail } : {}),
+    // a call transcript's segment: where in the recording it was said
+    ...(line?.recordingId !== undefined ? { recordingId: line.recordingId, offsetMs: line.offsetMs ?? null } : {}),
     accepted: true,
   }
 }

@@ -58,6 +58,8 @@ export const MAX_REEVALUATE = 2000
 /** The most inspected conversations one scorecard request reads. */
 export const MAX_SCORECARD_RESULTS = 50_000
 const SCAN_LIMIT = 2000
+/** Inspections one instance runs at the same time; the rest wait their turn. */
+const MAX_PARALLEL_INSPECTIONS = 4
 const CHUNK = 500
 
 interface EvaluateJob {
@@ -144,8 +146,22 @@ export function createQaService(deps: { db: Db; infra: Infra; audit: AuditLog; l
   const resultLock = <T>(conversationId: string, fn: () => Promise<T>) =>
     infra.locks.withLock(`qa-result:${conversationId}`, { ttlMs: 60_000, waitMs: 15_000 }, fn)
 
+  // the scheduler starts every due job at once: a burst of resolutions (or a re-evaluation) would
+  // otherwise run thousands of inspections together and starve live requests of the event loop and
+  // the database (measured in test/bench/qa-throughput.bench.js)
+  let inspecting = 0
+  const waiting: Array<() => void> = []
   async function evaluate(job: EvaluateJob): Promise<void> {
-    await resultLock(job.conversationId, () => inspect(job))
+    if (inspecting >= MAX_PARALLEL_INSPECTIONS) await new Promise<void>((resolve) => waiting.push(resolve))
+    inspecting++
+    try {
+      // on SQLite every query runs on the main thread: let requests waiting for the event loop go first
+      await new Promise<void>((resolve) => setImmediate(resolve))
+      await resultLock(job.conversationId, () => inspect(job))
+    } finally {
+      inspecting--
+      waiting.shift()?.()
+    }
   }
 
   async function inspect(job: EvaluateJob): Promise<void> {
@@ -253,8 +269,12 @@ export function createQaService(deps: { db: Db; infra: Infra; audit: AuditLog; l
       for (const row of rows) kept.set(row.conversationId, row.evaluatedFor?.getTime())
     }
     let scheduled = 0
-    for (const c of resolved)
-      if (kept.get(c.id) !== c.resolvedAt!.getTime() && (await scheduleEvaluation(c.id))) scheduled++
+    for (const c of resolved) {
+      if (kept.get(c.id) === c.resolvedAt!.getTime()) continue
+      if (await scheduleEvaluation(c.id)) scheduled++
+      // SQLite queries run on the main thread: let live requests in between
+      await new Promise<void>((resolve) => setImmediate(resolve))
+    }
     if (scheduled > 0) logger.info({ scheduled }, 'QA caught up with conversations resolved while no instance listened')
     return scheduled
   }
@@ -566,7 +586,10 @@ export function createQaService(deps: { db: Db; infra: Infra; audit: AuditLog; l
     })
     const truncated = rows.length > MAX_REEVALUATE
     let scheduled = 0
-    for (const row of rows.slice(0, MAX_REEVALUATE)) if (await scheduleEvaluation(row.id, true)) scheduled++
+    for (const row of rows.slice(0, MAX_REEVALUATE)) {
+      if (await scheduleEvaluation(row.id, true)) scheduled++
+      await new Promise<void>((resolve) => setImmediate(resolve))
+    }
     await audit.record(actor, {
       action: 'qa.reevaluate',
       targetType: 'qa-result',

@@ -14,6 +14,12 @@ const seconds = (from: Date, to: Date) => Math.round((to.getTime() - from.getTim
 export function checkTiming(rule: QaRuleDef, inspection: Inspection): QaHit[] | null {
   const config = rule.config as TimingConfig
   if (config.measure === 'first-response') return firstResponse(rule, config, inspection)
+  if (config.measure === 'call-silence') {
+    if (!inspection.isCall) return null
+    // the recorded transcript's segments when there are some, else the call's timed messages
+    const spoken = inspection.lines.filter((l) => l.recordingId !== undefined)
+    return callSilences(rule, config, spoken.length > 0 ? spoken : inspection.lines)
+  }
   return inspection.isCall
     ? callSilences(rule, config, inspection.lines)
     : unansweredMessages(rule, config, inspection.lines)
@@ -105,7 +111,16 @@ function callSilences(rule: QaRuleDef, config: TimingConfig, lines: TranscriptLi
             en: `${gap} s of silence on the call (limit ${config.seconds} s)`,
             'zh-CN': `通话静默 ${gap} 秒（上限 ${config.seconds} 秒）`,
           },
-          detail: { limit: config.seconds, seconds: gap, after: before.id },
+          detail: {
+            limit: config.seconds,
+            seconds: gap,
+            after: before.id,
+            ...(before.recordingId !== undefined
+              ? {
+                  silenceFromMs: (before.offsetMs ?? 0) + ((before.endAt ?? before.at).getTime() - before.at.getTime()),
+                }
+              : {}),
+          },
         }),
       )
   }

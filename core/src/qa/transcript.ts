@@ -12,6 +12,9 @@ export interface TranscriptLine {
   at: Date
   /** for calls: when the utterance ended, if the transcript says so */
   endAt: Date | null
+  /** a segment of a call recording's transcript: the recording, and where in it the segment starts (ms) */
+  recordingId?: string
+  offsetMs?: number
 }
 
 /** The conversation as the rules see it. */
@@ -98,6 +101,46 @@ export function toLines(messages: MessageRow[], callStart: Date): TranscriptLine
   return lines
 }
 
+/** A recording's stored transcript segment (core/src/asr writes them). */
+interface StoredSegment {
+  speaker?: unknown
+  startMs?: unknown
+  endMs?: unknown
+  text?: unknown
+}
+
+/**
+ * A call's recorded transcripts as lines: the caller's segments are the customer's, the other
+ * channel's the agent's, timed from the recording's start; numbered after the messages.
+ */
+export function recordingLines(
+  recordings: Array<{ id: string; startedAt: Date; transcript: unknown }>,
+  firstSeq: number,
+): TranscriptLine[] {
+  const lines: TranscriptLine[] = []
+  for (const recording of recordings) {
+    const segments = Array.isArray(recording.transcript) ? (recording.transcript as StoredSegment[]) : []
+    segments.forEach((segment, index) => {
+      const startMs = finite(segment.startMs)
+      if (startMs === null || typeof segment.text !== 'string' || !segment.text.trim()) return
+      const endMs = finite(segment.endMs)
+      lines.push({
+        id: `${recording.id}#${index}`,
+        seq: 0,
+        speaker: segment.speaker === 'caller' ? 'customer' : 'agent',
+        body: segment.text,
+        at: new Date(recording.startedAt.getTime() + startMs),
+        endAt: endMs !== null ? new Date(recording.startedAt.getTime() + endMs) : null,
+        recordingId: recording.id,
+        offsetMs: startMs,
+      })
+    })
+  }
+  lines.sort((a, b) => a.at.getTime() - b.at.getTime())
+  lines.forEach((line, i) => (line.seq = firstSeq + i))
+  return lines
+}
+
 export async function readInspection(db: Db, conversationId: string): Promise<Inspection | null> {
   const conversation = await db.conversation.findUnique({ where: { id: conversationId } })
   if (!conversation) return null
@@ -122,10 +165,18 @@ export async function readInspection(db: Db, conversationId: string): Promise<In
       select: { tags: true, attributes: true, language: true },
     }),
   ])
-  return {
-    conversation,
-    contact,
-    lines: toLines(messages, conversation.createdAt),
-    isCall: isCallChannel(conversation.channel),
+  const isCall = isCallChannel(conversation.channel)
+  const lines = toLines(messages, conversation.createdAt)
+  if (isCall) {
+    // what was said on the call, from the recordings' transcripts (speech to text)
+    const recordings = await db.callRecording.findMany({
+      where: { conversationId, transcribedAt: { not: null } },
+      orderBy: { startedAt: 'asc' },
+      select: { id: true, startedAt: true, transcript: true },
+    })
+    const spoken = recordingLines(recordings, (messages.at(-1)?.seq ?? 0) + 1)
+    if (spoken.length > 0) lines.push(...spoken.slice(0, MAX_TRANSCRIPT))
+    lines.sort((a, b) => a.at.getTime() - b.at.getTime() || a.seq - b.seq)
   }
+  return { conversation, contact, lines, isCall }
 }

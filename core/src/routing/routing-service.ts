@@ -4,6 +4,7 @@ import { keepLockAlive, type Infra } from '../infra/index.js'
 import type { Logger } from '../logger.js'
 import type { Db } from '../storage/index.js'
 import { agentInScope, readTeamScope } from '../teams/index.js'
+import { logPresenceChange } from '../workforce/presence-log.js'
 import { createAgentSkills } from './agent-skills.js'
 import { commitAssignment } from './commit-assignment.js'
 import { estimateWait } from './estimate-wait.js'
@@ -149,6 +150,9 @@ export function createRoutingService(deps: { db: Db; infra: Infra; audit: AuditL
           ...(input.presence === 'available' && before.presence !== 'available' ? { idleSince: now } : {}),
         },
       })
+      // presence log (workforce)
+      if (before.presence !== state.presence)
+        await logPresenceChange(db, { userId, presence: state.presence, at: infra.clock.now() })
       await audit.record(actor, {
         action: 'agent.presence',
         targetType: 'user',

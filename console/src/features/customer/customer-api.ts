@@ -33,6 +33,19 @@ export interface HistoryConversation {
   createdAt: string
   lastMessageAt: string | null
   resolvedAt: string | null
+  /** voice conversations: the call (null for other channels) */
+  call?: HistoryCall | null
+}
+
+/** A call's facts in the history (core/src/contacts/contact-history.ts). */
+export interface HistoryCall {
+  outcome: string | null
+  ivrPath: string[]
+  waitMs: number | null
+  agentName: string | null
+  durationMs: number | null
+  talkMs: number | null
+  recordingIds: string[]
 }
 
 export interface HistoryTicket {

@@ -131,6 +131,7 @@ export const messages = {
         timing: {
           'first-response': 'First reply within {seconds} s',
           silence: 'No customer left unanswered over {seconds} s',
+          'call-silence': 'No silence over {seconds} s on a call',
         },
         sentimentSummary: 'The customer’s last {n} messages',
         resolutionLlm: 'A concrete resolution (LLM when configured)',
@@ -166,6 +167,7 @@ export const messages = {
         measure: 'Measure',
         firstResponse: 'First reply after the hand-off',
         silence: 'A customer message left unanswered',
+        callSilence: 'A long silence on a call (recorded transcript)',
         seconds: 'Limit (seconds)',
         lastCustomer: 'Customer messages read (from the end)',
         lastAgent: 'Agent messages read (from the end)',
@@ -337,6 +339,7 @@ export const messages = {
         timing: {
           'first-response': '{seconds} 秒内首次回复',
           silence: '客户消息 {seconds} 秒内必须回复',
+          'call-silence': '通话静默不超过 {seconds} 秒',
         },
         sentimentSummary: '客户最后 {n} 条消息',
         resolutionLlm: '给出具体解决方案（已配置时使用 LLM）',
@@ -372,6 +375,7 @@ export const messages = {
         measure: '衡量',
         firstResponse: '转人工后的首次回复',
         silence: '客户消息未被回复',
+        callSilence: '通话中长时间静默（录音转写）',
         seconds: '时限（秒）',
         lastCustomer: '读取客户最后几条消息',
         lastAgent: '读取坐席最后几条消息',

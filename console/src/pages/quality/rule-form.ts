@@ -34,7 +34,7 @@ export interface RuleForm {
   match: 'any' | 'all'
   withinPosition: '' | 'first' | 'last'
   withinMessages: number
-  measure: 'first-response' | 'silence'
+  measure: 'first-response' | 'silence' | 'call-silence'
   seconds: number
   lastMessages: number
   useConversationSentiment: boolean

@@ -71,7 +71,20 @@ export interface Forecast {
   averageHandleSeconds: number
   model: { method: string; seasonLength: number; fitRmse: number; [param: string]: unknown }
   backtest: ForecastError & { horizonHours: number; naive: ForecastError }
-  intervals: Array<{ start: string; volume: number; requiredAgents: number; expectedServiceLevel: number }>
+  intervals: Array<{
+    start: string
+    /** past: an hour gone by (volume = what arrived); forecast: from the current hour on */
+    kind: 'past' | 'forecast'
+    volume: number
+    requiredAgents: number
+    expectedServiceLevel: number
+    /** agents whose shifts cover the hour (time-weighted) */
+    scheduled: number
+    /** agents available, busy or in after-call work (time-weighted); null for hours to come */
+    actual: number | null
+    /** scheduled − required */
+    gap: number
+  }>
 }
 
 /** The key the API gives conversations without a value for the dimension (no queue, no intent…). */

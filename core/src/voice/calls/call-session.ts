@@ -1,9 +1,11 @@
 import type { FlowOutput } from '../../flows/index.js'
 import type { Clock } from '../../infra/index.js'
 import type { Logger } from '../../logger.js'
-import { advance, type CallEnd, type CallFacts, type PlayedPrompt } from './call-state.js'
+import { advance, withAgentSide, type CallEnd, type CallFacts, type PlayedPrompt } from './call-state.js'
 import type { RtpMedia } from './media.js'
 import type { PromptCache } from './prompts.js'
+import type { QueueExperience, QueuedCallInput } from './queue-experience.js' // queue experience (helper C)
+import type { ActiveRecording, CallRecordingHooks } from './recording.js' // [hook:recording]
 
 /** What a call session needs from the rest of Switchboard (bound by voice-calls.ts). */
 export interface CallSessionDeps {
@@ -21,6 +23,12 @@ export interface CallSessionDeps {
   holdPrompt(language: string | null): string
   /** after the call: the conversation's call facts and status, the flow run, rtpengine */
   finish(facts: CallFacts): Promise<void>
+  /** the flow handed the caller off to a queue (the agent side looks whether someone is assigned already) */
+  handedOff?(session: CallSession): void
+  /** queue experience (helper C): what a queued caller hears (music, position, callback offer) */
+  queueExperience?: (call: QueuedCallInput) => QueueExperience
+  /** [hook:recording] call recording with consent (voice.recording); unset: no recording */
+  recording?: CallRecordingHooks
 }
 
 /** The SIP side of the call: hang up (BYE). */
@@ -56,6 +64,10 @@ export class CallSession {
   private answeredAt = performance.now()
   private ended = false
   language: string | null = null
+  /** the media of the caller's leg (the bridge to an agent, DTMF to the caller, hold audio) */
+  get callerMedia(): RtpMedia {
+    return this.media
+  }
 
   constructor(
     readonly facts: CallFacts,
@@ -73,11 +85,13 @@ export class CallSession {
     this.facts.answeredAt = this.deps.clock.now()
     this.answeredAt = performance.now()
     advance(this.facts, 'ivr')
-    const conversationId = await this.deps.inbound(this.facts, {
+    const conversation = this.deps.inbound(this.facts, {
       id: `call:${this.facts.callId}`,
       kind: 'event',
       event: 'call.started',
     })
+    this.recordWithConsent(conversation) // [hook:recording] before anything the flow plays
+    const conversationId = await conversation
     this.facts.conversationId = conversationId
     this.scheduleIdleCheck()
     return conversationId
@@ -96,12 +110,15 @@ export class CallSession {
           this.armGather(Number(output.maxDigits) || 1, Number(output.timeoutMs) || 8000)
           break
         case 'handoff':
-          if (advance(this.facts, 'queued')) {
-            this.facts.queue = stringOrNull(output.queue)
+          this.facts.queue ??= stringOrNull(output.queue)
+          // (an agent may already be ringing: the conversation was assigned as soon as it was queued)
+          if (this.facts.phase === 'ivr' && advance(this.facts, 'queued')) {
             // the hand-off's own "connecting you…" message was just spoken: no second announcement
             const announced = outputs.slice(0, index).findLast((o) => o.kind !== 'message')?.kind === 'voice.play'
             if (!announced) this.enqueuePlay({ text: this.deps.holdPrompt(this.language), file: null }, this.generation)
+            this.startQueueExperience() // queue experience (helper C)
           }
+          this.deps.handedOff?.(this)
           break
         case 'voice.hangup':
           this.hangingUp = true
@@ -125,6 +142,9 @@ export class CallSession {
     if (this.ended) return
     this.touch()
     this.facts.keys.push(key)
+    // queue experience (helper C): a queued caller's keys go to it (1 takes the callback offer), not to the flow
+    if (this.facts.phase === 'queued' && this.queueExperience && !this.queueExperience.isStopped)
+      return this.queueExperience.key(key)
     const gather = this.gather
     if (!gather) {
       if (this.typeAhead.length < 32) this.typeAhead.push(key)
@@ -132,8 +152,8 @@ export class CallSession {
       setTimeout(() => void this.answerWaitingInput(), 300).unref()
       return
     }
-    if (this.media.busy) {
-      // the caller knows the answer: stop the prompt
+    if (this.media.busy && !this.consentPlaying) {
+      // the caller knows the answer: stop the prompt (not the consent announcement: [hook:recording])
       this.generation += 1
       this.media.stopPlayback()
     }
@@ -167,7 +187,9 @@ export class CallSession {
     this.facts.endedAt = this.deps.clock.now()
     this.disarmGather()
     clearTimeout(this.idleTimer)
+    this.queueExperience?.stop() // queue experience (helper C)
     this.media.stopPlayback()
+    await this.stopRecording() // [hook:recording] sealed before the media closes and the call's facts are kept
     this.media.close()
     this.facts.media = { ...this.media.stats }
     try {
@@ -178,6 +200,94 @@ export class CallSession {
         'the call ended but its conversation was not updated',
       )
     }
+  }
+
+  // queue experience (helper C)
+  /** what the caller hears while queued; stopped when an agent answers, the call is transferred or ends */
+  queueExperience: QueueExperience | undefined
+
+  /** queue experience (helper C): starts (again) what a queued caller hears, after what is already playing. */
+  startQueueExperience(): void {
+    const create = this.deps.queueExperience
+    const conversationId = this.facts.conversationId
+    if (!create || !conversationId || this.ended) return
+    this.queueExperience?.stop()
+    const experience = create({
+      callId: this.facts.callId,
+      conversationId,
+      from: this.facts.from,
+      language: () => this.language,
+      media: this.media,
+      speech: (text) => this.deps.prompts.speech(text, this.language),
+      prompts: this.facts.prompts,
+      hangUp: () => this.hangUp('flow-hangup'),
+    })
+    this.queueExperience = experience
+    // not once an agent talks to the caller (an answer while the hold prompt played)
+    this.enqueue(async () => {
+      if (this.facts.phase === 'queued' || this.facts.phase === 'ringing-agent') experience.start()
+    })
+  }
+
+  // [hook:recording] call recording with consent (helper D)
+  /** the recording of this call, while it runs */
+  recording: ActiveRecording | undefined
+  /** the consent announcement is playing: keys do not cut it short */
+  private consentPlaying = false
+
+  /**
+   * When calls are recorded: the consent announcement (in the caller's language) is the first
+   * thing played, before the flow's prompts (they queue behind it), and the recorder starts only
+   * once it has been played to its end. Without consent, recording starts on answer.
+   */
+  private recordWithConsent(conversation: Promise<string>): void {
+    const hooks = this.deps.recording
+    if (!hooks?.enabled()) return
+    conversation.catch(() => undefined)
+    this.enqueue(async () => {
+      const conversationId = await conversation.catch(() => null)
+      if (!conversationId || this.ended) return
+      const consent = hooks.consent(this.language)
+      let consentPlayedAt: Date | null = null
+      if (consent) {
+        const prompt: PlayedPrompt = { text: consent.text, file: consent.file, packets: 0, finished: false }
+        const audio = await (
+          consent.file
+            ? this.deps.prompts.file(consent.file)
+            : this.deps.prompts.speech(consent.text ?? '', this.language)
+        ).catch((error: unknown) => {
+          this.deps.logger.error(
+            { err: error, callId: this.facts.callId },
+            'the consent announcement could not be rendered: the call is not recorded',
+          )
+          return null
+        })
+        if (!audio || this.ended) return
+        this.facts.prompts.push(prompt)
+        const before = this.media.stats.promptSent
+        this.consentPlaying = true
+        try {
+          prompt.finished = await this.media.play(audio)
+        } finally {
+          this.consentPlaying = false
+        }
+        prompt.packets = this.media.stats.promptSent - before
+        // not played to its end (the call ended, the media stopped): no recording
+        if (!prompt.finished || this.ended) return
+        consentPlayedAt = this.deps.clock.now()
+      }
+      this.recording = hooks.start({ callId: this.facts.callId, conversationId, media: this.media, consentPlayedAt })
+    })
+  }
+
+  private async stopRecording(): Promise<void> {
+    const recording = this.recording
+    this.recording = undefined
+    await recording
+      ?.stop()
+      .catch((error: unknown) =>
+        this.deps.logger.error({ err: error, callId: this.facts.callId }, 'the call recording was not completed'),
+      )
   }
 
   private touch(): void {
@@ -278,13 +388,13 @@ export class CallSession {
    */
   private scheduleIdleCheck(delayMs = SETTLE_MS): void {
     clearTimeout(this.idleTimer)
-    if (this.ended || this.hangingUp || this.facts.phase === 'queued' || this.gather) return
+    if (this.ended || this.hangingUp || withAgentSide(this.facts.phase) || this.gather) return
     this.idleTimer = setTimeout(() => void this.idleCheck(), delayMs)
     this.idleTimer.unref()
   }
 
   private async idleCheck(): Promise<void> {
-    if (this.ended || this.hangingUp || this.facts.phase === 'queued' || this.gather || !this.facts.conversationId)
+    if (this.ended || this.hangingUp || withAgentSide(this.facts.phase) || this.gather || !this.facts.conversationId)
       return
     if (this.pending > 0 || this.media.busy) return // the chain checks again when it drains
     const state = await this.deps.runState(this.facts.conversationId).catch(() => 'running' as const)

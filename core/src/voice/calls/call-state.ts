@@ -2,14 +2,31 @@ import type { MediaStats } from './media.js'
 
 /**
  * Where a call is: `ringing` (INVITE taken), `ivr` (answered, the flow talks to the caller),
- * `queued` (handed off: the caller holds for an agent), `ended`. Transitions only go forward.
+ * `queued` (handed off: the caller holds for an agent), `ringing-agent` (an agent's softphone
+ * rings), `connected` (the caller talks to an agent), `ended`. The IVR part only goes forward;
+ * after the hand-off a call may go back to its queue (the agent did not answer, a blind transfer
+ * to a queue) or ring another agent (a transfer), and every phase may end.
  */
-export type CallPhase = 'ringing' | 'ivr' | 'queued' | 'ended'
+export type CallPhase = 'ringing' | 'ivr' | 'queued' | 'ringing-agent' | 'connected' | 'ended'
 
-/** How a call ended: the flow hung up, the caller did, or it failed. */
-export type CallEnd = 'flow-hangup' | 'caller-hangup' | 'flow-ended' | 'failed' | 'shutdown'
+/** How a call ended: the flow hung up, the caller did, the agent did, or it failed. */
+export type CallEnd = 'flow-hangup' | 'caller-hangup' | 'agent-hangup' | 'flow-ended' | 'failed' | 'shutdown'
 
-const ORDER: CallPhase[] = ['ringing', 'ivr', 'queued', 'ended']
+/** the phases each phase may move to */
+const NEXT: Record<CallPhase, CallPhase[]> = {
+  // an outgoing call connects its customer straight to the agent who placed it
+  ringing: ['ivr', 'connected', 'ended'],
+  ivr: ['queued', 'ringing-agent', 'ended'],
+  queued: ['ringing-agent', 'ended'],
+  'ringing-agent': ['connected', 'queued', 'ringing-agent', 'ended'],
+  connected: ['queued', 'ringing-agent', 'ended'],
+  ended: [],
+}
+
+/** The call is past the IVR: in a queue or with an agent (the flow's end does not hang it up). */
+export function withAgentSide(phase: CallPhase): boolean {
+  return phase === 'queued' || phase === 'ringing-agent' || phase === 'connected'
+}
 
 export interface PlayedPrompt {
   text: string | null
@@ -39,6 +56,14 @@ export interface CallFacts {
   queue: string | null
   /** the media counters when the call ended */
   media: MediaStats | null
+  /** the agent the caller talks to (or whose softphone rings) */
+  agentId: string | null
+  /** when an agent answered (the last one, after a transfer) */
+  answeredByAgentAt: Date | null
+  /** from joining the queue to the first agent's answer */
+  waitMs: number | null
+  /** the agents who answered, in order (a transfer adds one) */
+  agents: string[]
 }
 
 export function newCallFacts(input: { callId: string; from: string; to: string; at: Date }): CallFacts {
@@ -56,12 +81,16 @@ export function newCallFacts(input: { callId: string; from: string; to: string; 
     prompts: [],
     queue: null,
     media: null,
+    agentId: null,
+    answeredByAgentAt: null,
+    waitMs: null,
+    agents: [],
   }
 }
 
-/** Moves the call forward; false (and no change) when it is already there or past it. */
+/** Moves the call on; false (and no change) when that is not a move from where it is (already there, or past it). */
 export function advance(facts: CallFacts, phase: CallPhase): boolean {
-  if (ORDER.indexOf(phase) <= ORDER.indexOf(facts.phase)) return false
+  if (!NEXT[facts.phase].includes(phase)) return false
   facts.phase = phase
   return true
 }

@@ -21,7 +21,30 @@ export interface MediaStats {
   receivedNonSilent: number
   /** RFC 4733 packets received */
   dtmfPackets: number
+  /** packets that carried audio from the other leg of a bridge */
+  bridgedSent: number
+  /** RFC 4733 packets sent (keys sent to this leg) */
+  dtmfSent: number
 }
+
+/** A key to send as RFC 4733 events: its packets are sent in place of audio frames. */
+interface OutgoingKey {
+  event: number
+  /** frames of it sent so far */
+  frames: number
+  /** the RTP timestamp of its first packet (every packet of an event carries it) */
+  timestamp: number
+  done: () => void
+}
+
+/** RFC 4733 telephone-event codes 0–15 */
+const DTMF_KEYS = '0123456789*#ABCD'
+/** a key lasts 5 frames (100 ms), its end packet is sent 3 times, then 2 frames (40 ms) of audio before the next */
+const KEY_FRAMES = 5
+const KEY_END_COPIES = 3
+const KEY_GAP_FRAMES = 2
+/** the volume field of the events: -10 dBm0 */
+const KEY_VOLUME = 10
 
 interface Playing {
   audio: Buffer
@@ -36,7 +59,15 @@ interface Playing {
  */
 export class RtpMedia {
   readonly socket: Socket
-  readonly stats: MediaStats = { sent: 0, promptSent: 0, received: 0, receivedNonSilent: 0, dtmfPackets: 0 }
+  readonly stats: MediaStats = {
+    sent: 0,
+    promptSent: 0,
+    received: 0,
+    receivedNonSilent: 0,
+    dtmfPackets: 0,
+    bridgedSent: 0,
+    dtmfSent: 0,
+  }
   /** the payload type the other side uses for telephone-event (from the SDP) */
   dtmfPayloadType = 101
   private readonly bound: Promise<number>
@@ -51,6 +82,9 @@ export class RtpMedia {
   private closed = false
   private readonly decode: ReturnType<typeof createDtmfDecoder>
   private readonly audioListeners = new Set<(payload: Buffer) => void>()
+  /** audio for frames when nothing plays (a bridge: the other leg's audio) */
+  private source: (() => Buffer | undefined) | undefined
+  private readonly keys: OutgoingKey[] = []
 
   constructor(
     address: string,
@@ -106,6 +140,39 @@ export class RtpMedia {
     return () => this.audioListeners.delete(listener)
   }
 
+  // [hook:recording] (helper D) what this leg sends, frame by frame: the call recorder's other side
+  private readonly sentListeners = new Set<(payload: Buffer) => void>()
+  /**
+   * Every audio frame sent on this leg (prompt, hold audio, the bridged leg's audio or silence),
+   * as it is sent; RFC 4733 key packets are not audio and are not given. Returns a function that
+   * stops listening.
+   */
+  onSent(listener: (payload: Buffer) => void): () => void {
+    this.sentListeners.add(listener)
+    return () => this.sentListeners.delete(listener)
+  }
+
+  /**
+   * Where the frames come from when no prompt plays: a bridge gives the other leg's audio here
+   * (undefined: silence). Prompts and hold audio played on this leg take precedence.
+   */
+  setSource(source: (() => Buffer | undefined) | undefined): void {
+    this.source = source
+  }
+
+  /**
+   * Sends keys as RFC 4733 telephone events on this leg (in place of audio frames): each key
+   * 100 ms with its end packet three times, 40 ms apart. Resolves when the last one was sent.
+   */
+  sendDtmf(digits: string): Promise<void> {
+    const events = [...digits.toUpperCase()].map((key) => DTMF_KEYS.indexOf(key))
+    if (events.some((e) => e < 0)) return Promise.reject(new Error(`not keys: ${digits}`))
+    if (this.closed || events.length === 0) return Promise.resolve()
+    return Promise.all(
+      events.map((event) => new Promise<void>((done) => this.keys.push({ event, frames: 0, timestamp: 0, done }))),
+    ).then(() => undefined)
+  }
+
   get busy(): boolean {
     return this.playing !== undefined || this.queue.length > 0
   }
@@ -114,9 +181,12 @@ export class RtpMedia {
     if (this.closed) return
     this.closed = true
     this.audioListeners.clear()
+    this.sentListeners.clear() // [hook:recording]
     pacer.delete(this)
     openLegs.delete(this)
     this.stopPlayback()
+    this.source = undefined
+    for (const key of this.keys.splice(0)) key.done()
     this.socket.close()
   }
 
@@ -135,6 +205,7 @@ export class RtpMedia {
   }
 
   private sendFrame(): void {
+    if (this.keys.length > 0 && this.sendKeyFrame()) return this.nextFrame()
     const packet = Buffer.alloc(12 + FRAME_BYTES, SILENCE)
     packet[0] = 0x80
     packet[1] = this.frames === 0n ? 0x80 : 0x00 // PT 0 (PCMU), marker on the first packet
@@ -151,9 +222,53 @@ export class RtpMedia {
         this.playing = undefined
         playing.done(true)
       }
+    } else {
+      const bridged = this.source?.()
+      if (bridged) {
+        bridged.copy(packet, 12, 0, Math.min(bridged.length, FRAME_BYTES))
+        this.stats.bridgedSent += 1
+      }
     }
     this.socket.send(packet, this.remote!.port, this.remote!.address)
     this.stats.sent += 1
+    for (const listener of this.sentListeners) listener(packet.subarray(12)) // [hook:recording]
+    this.nextFrame()
+  }
+
+  /**
+   * One frame of the first key waiting: an event packet (true), or false in its gap frames, when
+   * audio goes out as usual. The key is done (and the next one starts) after its gap.
+   */
+  private sendKeyFrame(): boolean {
+    const key = this.keys[0]!
+    if (key.frames === 0) key.timestamp = this.timestamp
+    key.frames += 1
+    if (key.frames > KEY_FRAMES + KEY_END_COPIES) {
+      if (key.frames >= KEY_FRAMES + KEY_END_COPIES + KEY_GAP_FRAMES) {
+        this.keys.shift()
+        key.done()
+      }
+      return false
+    }
+    const end = key.frames > KEY_FRAMES
+    const packet = Buffer.alloc(16)
+    packet[0] = 0x80
+    // the marker on an event's first packet
+    packet[1] = (key.frames === 1 ? 0x80 : 0x00) | (this.dtmfPayloadType & 0x7f)
+    packet.writeUInt16BE(this.sequence, 2)
+    packet.writeUInt32BE(key.timestamp, 4)
+    packet.writeUInt32BE(this.ssrc, 8)
+    packet[12] = key.event
+    packet[13] = (end ? 0x80 : 0x00) | KEY_VOLUME
+    // the duration so far, in timestamp units; the end packets all carry the whole duration
+    packet.writeUInt16BE(Math.min(key.frames, KEY_FRAMES) * FRAME_BYTES, 14)
+    this.socket.send(packet, this.remote!.port, this.remote!.address)
+    this.stats.sent += 1
+    this.stats.dtmfSent += 1
+    return true
+  }
+
+  private nextFrame(): void {
     this.frames += 1n
     this.sequence = (this.sequence + 1) & 0xffff
     this.timestamp = (this.timestamp + FRAME_BYTES) >>> 0

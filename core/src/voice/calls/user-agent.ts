@@ -1,4 +1,4 @@
-import { Registerer, RegistererState, UserAgent, type Invitation } from 'sip.js'
+import { Inviter, Registerer, RegistererState, UserAgent, type Invitation } from 'sip.js'
 import { WebSocket } from 'ws'
 import type { Logger } from '../../logger.js'
 import { PLAIN_RTP_CONTACT_PARAM } from '../edge/kamailio-config.js'
@@ -20,6 +20,11 @@ export interface IncomingCall {
 export interface CallAgents {
   /** the numbers registered (sip:<number>@<domain>) */
   numbers: string[]
+  /**
+   * An outgoing call from the first number's user agent (the edge authenticates its From) to
+   * sip:<user>@<domain>, with plain RTP on an RtpSessionHandler of its own; not sent yet (invite()).
+   */
+  inviter(user: string, extraHeaders: string[]): Inviter
   stop(): Promise<void>
 }
 
@@ -68,7 +73,17 @@ export async function startCallAgents(options: StartCallAgentsOptions): Promise<
     throw error
   }
   logger.info({ numbers: options.numbers }, 'voice numbers registered')
-  return { numbers: options.numbers, stop: stopAll }
+  return {
+    numbers: options.numbers,
+    inviter(user, extraHeaders) {
+      const first = started[0]
+      if (!first) throw new Error('the voice numbers are not registered')
+      const target = UserAgent.makeURI(`sip:${user}@${options.domain}`)
+      if (!target) throw new Error(`not a SIP user: ${user}`)
+      return new Inviter(first.ua, target, { extraHeaders, earlyMedia: false })
+    },
+    stop: stopAll,
+  }
 
   async function startOne(number: string) {
     const credentials = options.credentials(number)

@@ -3,12 +3,19 @@ import { systemActor } from '../../audit/index.js'
 import type { ContactsService } from '../../contacts/index.js'
 import type { ConversationsService } from '../../conversations/index.js'
 import type { FlowOutput, FlowRuntime } from '../../flows/index.js'
-import type { Clock } from '../../infra/index.js'
+import type { Clock, EventBus, Scheduler } from '../../infra/index.js'
 import type { Logger } from '../../logger.js'
 import { normalizePhone } from '../../pii/index.js'
 import type { Db } from '../../storage/index.js'
 import type { VoiceEdge } from '../edge/voice-edge.js'
+import type { RoutingService } from '../../routing/index.js'
+import { createAgentCalls, type AgentCalls } from './agent-calls.js'
+import { agentSipUser } from './agent-leg.js'
 import { CallSession, type CallSessionDeps } from './call-session.js'
+import { createCallControls, type CallControls } from './transfer.js'
+import { createOutboundCalls, type OutboundCalls } from './outbound.js'
+import type { CallbacksService } from '../../callbacks/index.js'
+import { holdMusic } from './hold-audio.js'
 import { maskNumber, newCallFacts, type CallFacts } from './call-state.js'
 import { createPromptCache, espeakSpeech, type SpeechProvider } from './prompts.js'
 import type { RtpSessionHandler } from './rtp-session-handler.js'
@@ -28,7 +35,44 @@ export interface VoiceCallsOptions {
   flowRuntime: FlowRuntime
   /** text to speech; espeak-ng by default */
   speech?: SpeechProvider
+  /** queue experience (helper C): what queued callers hear (createQueueExperiences); unset: the hold prompt only */
+  queueExperience?: CallSessionDeps['queueExperience']
+  bus: EventBus
+  scheduler: Scheduler
+  routing: RoutingService
+  /** agents on calls (the voice.* settings of [settings:calls]) */
+  calls: {
+    /** voice.agentRingSeconds */
+    agentRingSeconds: number
+    /** voice.afterCallWorkSeconds (0: none) */
+    afterCallWorkSeconds: number
+    /** voice.publicWebSocketUrl: what softphones connect to, instead of the edge's own address */
+    publicWebSocketUrl?: string | undefined
+    /** voice.outboundTrunk: outgoing calls are possible */
+    outboundTrunk?: string | undefined
+    /** voice.holdMusicFile: what an agent's hold plays (the built-in music when unset) */
+    holdMusicFile?: string | undefined
+  }
+  /** callbacks: an outgoing call for one records its outcome (no answer, busy) */
+  callbacks?: CallbacksService
+  /** [hook:recording] call recording with consent (voice/recordings); unset: calls are not recorded */
+  recording?: CallSessionDeps['recording']
 }
+
+/** GET /api/v1/voice/softphone: where and how an agent's softphone registers. */
+export type SoftphoneConfig =
+  | { enabled: false }
+  | {
+      enabled: true
+      webSocketUrl: string
+      domain: string
+      user: string
+      uri: string
+      username: string
+      password: string
+      expiresAt: string
+      afterCallWorkSeconds: number
+    }
 
 export interface VoiceCalls {
   /** registers the numbers at the (running) edge; calls are answered from then on */
@@ -43,7 +87,18 @@ export interface VoiceCalls {
   recent(): CallFacts[]
   /** the edge the calls go through, while started */
   edge(): VoiceEdge | undefined
+  /** an agent's softphone settings with fresh credentials (`enabled: false` while voice is off) */
+  softphone(userId: string): SoftphoneConfig
+  /** the live call of a conversation (in this process) */
+  callOf(conversationId: string): CallSession | undefined
+  /** hold, keys, hang-up, attended transfer (call-routes.ts) */
+  controls: CallControls
+  /** outgoing calls for agents (callbacks, calls to customers) */
+  outbound: OutboundCalls
 }
+
+/** how long softphone credentials are valid; the console asks again before they expire */
+const SOFTPHONE_CREDENTIALS_MS = 12 * 3600_000
 
 const HOLD_PROMPT = {
   en: 'Please hold, an agent will be with you shortly.',
@@ -73,6 +128,32 @@ export function createVoiceCalls(options: VoiceCallsOptions): VoiceCalls {
   let agents: CallAgents | undefined
   let edge: VoiceEdge | undefined
   let stopping = false
+
+  const agentCalls: AgentCalls = createAgentCalls({
+    db,
+    bus: options.bus,
+    scheduler: options.scheduler,
+    clock,
+    logger,
+    routing: options.routing,
+    agents: () => agents,
+    sessionFor: (conversationId) => byConversation.get(conversationId),
+    settings: {
+      ringSeconds: options.calls.agentRingSeconds,
+      afterCallWorkSeconds: options.calls.afterCallWorkSeconds,
+    },
+    holdAudio: () => holdMusic({ dataDir: options.dataDir, file: options.calls.holdMusicFile ?? null, logger }),
+    // [hook:queue-experience] what a caller waiting for an agent hears; unset: hold music (queue-experience.ts may set it)
+    queueAudio: options.queueExperience
+      ? { start: (session) => session.startQueueExperience(), stop: (session) => session.queueExperience?.stop() }
+      : undefined,
+  })
+  const controls = createCallControls({
+    db,
+    agentCalls,
+    sessionFor: (conversationId) => byConversation.get(conversationId),
+    logger,
+  })
 
   /** The caller's identity: their number (E.164) when the caller ID is one, else this call alone. */
   async function callerIdentity(facts: CallFacts): Promise<{ kind: string; address: string }> {
@@ -124,6 +205,8 @@ export function createVoiceCalls(options: VoiceCallsOptions): VoiceCalls {
         channelPlugin: null,
         channel: 'voice',
         identityKind: identity.kind,
+        // every call is a conversation of its own (the last one may still be with its agent); its keys go to it
+        conversation: facts.conversationId ? { id: facts.conversationId } : 'new',
         message: {
           channelMessageId: message.id,
           from: { id: identity.address, kind: identity.kind },
@@ -156,7 +239,36 @@ export function createVoiceCalls(options: VoiceCallsOptions): VoiceCalls {
     },
     holdPrompt: (language) => (language?.startsWith('zh') ? HOLD_PROMPT.zh : HOLD_PROMPT.en),
     finish,
+    queueExperience: options.queueExperience, // queue experience (helper C)
+    recording: options.recording, // [hook:recording]
+    handedOff: (session) =>
+      void agentCalls
+        .handedOff(session)
+        .catch((error: unknown) =>
+          logger.error({ err: error, callId: session.facts.callId }, 'the agent was not rung'),
+        ),
   }
+
+  const outbound = createOutboundCalls({
+    db,
+    bus: options.bus,
+    clock,
+    logger,
+    contacts,
+    callbacks: options.callbacks,
+    phoneRegion: options.phoneRegion,
+    prompts,
+    agents: () => agents,
+    agentCalls,
+    enabled: () => Boolean(options.calls.outboundTrunk),
+    ringSeconds: options.calls.agentRingSeconds,
+    sessionDeps,
+    adopt(session) {
+      sessions.set(session.facts.callId, session)
+      byConversation.set(session.facts.conversationId!, session)
+    },
+    busy: (agentId) => agentCalls.busy(agentId),
+  })
 
   /** A waiting run of a call that is over would go on talking to nobody: it is cancelled. */
   async function cancelWaitingRuns(conversationId: string) {
@@ -185,6 +297,12 @@ export function createVoiceCalls(options: VoiceCallsOptions): VoiceCalls {
   }
 
   async function finish(facts: CallFacts) {
+    const session = sessions.get(facts.callId)
+    // the agent's leg (and a consult's) ends with the caller's; the agent gets after-call work
+    if (session)
+      await agentCalls
+        .callEnded(session)
+        .catch((error: unknown) => logger.error({ err: error }, 'the agent leg did not end'))
     sessions.delete(facts.callId)
     finished.push(facts)
     if (finished.length > 100) finished.shift()
@@ -195,8 +313,10 @@ export function createVoiceCalls(options: VoiceCallsOptions): VoiceCalls {
     if (byConversation.get(conversationId)?.facts === facts) byConversation.delete(conversationId)
     await cancelWaitingRuns(conversationId)
     const conversation = await conversations.get(conversationId)
+    // assigned but no agent ever answered: the caller gave up while a softphone rang
+    const talked = facts.answeredByAgentAt !== null
     const outcome =
-      conversation.status === 'queued'
+      conversation.status === 'queued' || (conversation.status === 'assigned' && !talked)
         ? 'abandoned'
         : conversation.status === 'assigned'
           ? 'answered'
@@ -213,9 +333,18 @@ export function createVoiceCalls(options: VoiceCallsOptions): VoiceCalls {
       durationMs: Math.max(0, from),
       ivrPath: await ivrPath(conversationId),
       callOutcome: outcome,
+      ...(talked
+        ? {
+            agentId: facts.agentId,
+            agents: facts.agents,
+            answeredByAgentAt: facts.answeredByAgentAt!.toISOString(),
+            waitMs: facts.waitMs,
+            talkMs: Math.max(0, facts.endedAt!.getTime() - facts.answeredByAgentAt!.getTime()),
+          }
+        : {}),
     })
     // an agent's call stays theirs to close; the IVR's and a caller who left the queue are resolved
-    if (conversation.status === 'bot' || conversation.status === 'queued')
+    if (conversation.status === 'bot' || conversation.status === 'queued' || outcome === 'abandoned')
       await conversations.update(systemActor('voice'), conversationId, { status: 'resolved' })
     logger.info(
       { callId: facts.callId, conversationId, outcome, end: facts.end, keys: facts.keys.length },
@@ -294,9 +423,11 @@ export function createVoiceCalls(options: VoiceCallsOptions): VoiceCalls {
         onCall: incoming,
         logger,
       })
+      await agentCalls.start()
     },
     async stop() {
       stopping = true
+      await agentCalls.stop()
       await Promise.all([...sessions.values()].map((s) => s.hangUp('shutdown')))
       await agents?.stop()
       agents = undefined
@@ -316,5 +447,29 @@ export function createVoiceCalls(options: VoiceCallsOptions): VoiceCalls {
     active: () => [...sessions.values()].map((s) => s.facts),
     recent: () => [...finished],
     edge: () => edge,
+    softphone(userId) {
+      const running = edge
+      const webSocketUrl =
+        options.calls.publicWebSocketUrl ?? running?.endpoints.secureWebSocket ?? running?.endpoints.webSocket
+      if (!running || !webSocketUrl) return { enabled: false }
+      const user = agentSipUser(userId)
+      const domain = running.plan.domain ?? running.plan.listenAddress
+      // a real wall-clock expiry: Kamailio checks it against its own clock
+      const credentials = running.credentials(user, new Date(Date.now() + SOFTPHONE_CREDENTIALS_MS))
+      return {
+        enabled: true,
+        webSocketUrl,
+        domain,
+        user,
+        uri: `sip:${user}@${domain}`,
+        username: credentials.username,
+        password: credentials.password,
+        expiresAt: credentials.expiresAt.toISOString(),
+        afterCallWorkSeconds: options.calls.afterCallWorkSeconds,
+      }
+    },
+    callOf: (conversationId) => byConversation.get(conversationId),
+    controls,
+    outbound,
   }
 }

@@ -29,6 +29,8 @@ export interface EdgePlan {
   rtpPorts: { min: number; max: number }
   trunks: string[]
   rtpenginePort: number
+  /** voice.outboundTrunk (host:port) and the numbers whose calls may leave through it (voice.numbers) */
+  outbound: { trunk: string; numbers: string[] } | undefined
   /** <data dir>/voice: generated configuration (0700: it holds the registration secret) */
   dir: string
   /** <data dir>/voice/run: Kamailio's runtime directory and the pid files */
@@ -77,6 +79,15 @@ export function planVoiceEdge(settings: VoiceSettings, dataDir: string): EdgePla
       .map((t) => t.trim())
       .filter(Boolean),
     rtpenginePort: settings.rtpenginePort,
+    outbound: settings.outboundTrunk
+      ? {
+          trunk: settings.outboundTrunk.includes(':') ? settings.outboundTrunk : `${settings.outboundTrunk}:5060`,
+          numbers: settings.numbers
+            .split(',')
+            .map((n) => n.trim())
+            .filter(Boolean),
+        }
+      : undefined,
     dir,
     runDir: join(dir, 'run'),
     kamailioConfigFile: join(dir, 'kamailio.cfg'),

@@ -93,6 +93,28 @@ describe('kamailio.cfg generated from the voice settings', () => {
     ).toBe(true)
   })
 
+  it('sends Switchboard’s own calls to unregistered numbers through voice.outboundTrunk, only those', async () => {
+    const cfg = renderKamailioConfig(
+      plan({ SWITCHBOARD_VOICE_OUTBOUND_TRUNK: '203.0.113.7', SWITCHBOARD_VOICE_NUMBERS: '+861012345678,support' }),
+      secret,
+    )
+    expect(cfg).toContain('if (route(OUTBOUND)) exit;')
+    // only over WebSocket (Switchboard's user agent), only from its numbers, only signed in
+    expect(cfg).toContain('if ($proto != "ws" && $proto != "wss") return -1;')
+    expect(cfg).toContain('if (!($fU == "+861012345678" || $fU == "support")) return -1;\n  route(AUTH);')
+    expect(cfg).toContain('$du = "sip:203.0.113.7:5060";')
+    expect(renderKamailioConfig(plan({}), secret)).toContain('route[OUTBOUND] {\n  return -1;\n}')
+    if (kamailio)
+      expect(
+        await passesKamailioCheck(
+          plan({
+            SWITCHBOARD_VOICE_OUTBOUND_TRUNK: 'sip.example.net:5080',
+            SWITCHBOARD_VOICE_NUMBERS: '+861012345678',
+          }),
+        ),
+      ).toBe(true)
+  })
+
   it.skipIf(!kamailio)('passes `kamailio -c` with TLS and secure WebSocket', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sb-kamailio-tls-'))
     const { cert, key } = selfSignedCertificate(dir)

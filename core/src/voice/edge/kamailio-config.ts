@@ -120,6 +120,32 @@ ${tests.length ? `  if (${tests.join(' || ')}) return 1;\n` : ''}  return -1;
 }`
 }
 
+/**
+ * Calls Switchboard places itself (callbacks, agents' calls to customers): an INVITE over
+ * WebSocket from one of its numbers, signed in with that number's credentials, to a user not
+ * registered here goes to voice.outboundTrunk. Nobody else may call out through the trunk.
+ */
+function outboundRoute(plan: EdgePlan): string {
+  const outbound = plan.outbound
+  if (!outbound || outbound.numbers.length === 0)
+    return `# no voice.outboundTrunk: no outgoing calls
+route[OUTBOUND] {
+  return -1;
+}`
+  const [host, port] = outbound.trunk.split(':') as [string, string]
+  const ours = outbound.numbers.map((n) => `$fU == "${n}"`).join(' || ')
+  return `# Switchboard's own outgoing calls leave through voice.outboundTrunk (${outbound.trunk})
+route[OUTBOUND] {
+  if ($proto != "ws" && $proto != "wss") return -1;
+  if (!(${ours})) return -1;
+  route(AUTH);
+  $rd = "${host}";
+  $rp = ${port};
+  $du = "sip:${host}:${port}";
+  route(RELAY);
+}`
+}
+
 function webSocketHandshake(plan: EdgePlan): string {
   const ports = plan.listeners.filter((l) => l.kind !== 'sip').map((l) => `$Rp == ${l.port}`)
   if (ports.length === 0) return ''
@@ -152,7 +178,11 @@ function routing(plan: EdgePlan, secret: string): string {
   if (!route(FROM_TRUNK)) route(AUTH);
   record_route();
   if ($rU == $null) { sl_send_reply("484", "Address Incomplete"); exit; }
-  if (!lookup("location")) { sl_send_reply("404", "Not Found"); exit; }
+  if (!lookup("location")) {
+    if (route(OUTBOUND)) exit;
+    sl_send_reply("404", "Not Found");
+    exit;
+  }
   if (($proto == "ws" || $proto == "wss") && has_body("application/sdp") && search_body("RTP/SAVPF")) setflag(FLT_SRC_WEBRTC);
   route(RELAY);
 }
@@ -213,6 +243,8 @@ route[AUTH] {
 }
 
 ${trunkRoute(plan)}
+
+${outboundRoute(plan)}
 
 # offers: plain RTP towards trunks, phones and Switchboard's own user agent; WebRTC towards browsers
 branch_route[MANAGE_BRANCH] {
