@@ -84,6 +84,29 @@ describe('database scheduler', () => {
     await scheduler.stop()
     expect(await db.scheduledJob.count({ where: { status: 'done' } })).toBe(2)
   })
+
+  it('works through a burst of due jobs a few at a time, and every one runs', async () => {
+    const db = await open()
+    const scheduler = createDbScheduler(db, () => undefined)
+    let runningNow = 0
+    let most = 0
+    const done: string[] = []
+    scheduler.define('burst', async (job) => {
+      runningNow += 1
+      most = Math.max(most, runningNow)
+      await new Promise((r) => setTimeout(r, 30))
+      runningNow -= 1
+      done.push((job.payload as { id: string }).id)
+    })
+    for (let i = 0; i < 60; i++) await scheduler.schedule({ type: 'burst', runAt: 0, payload: { id: `j${i}` } })
+    await scheduler.start()
+    await waitFor(() => done.length === 60)
+    await scheduler.stop()
+    expect(new Set(done).size).toBe(60)
+    expect(most).toBeGreaterThan(1)
+    expect(most).toBeLessThanOrEqual(8)
+    expect(await db.scheduledJob.count({ where: { type: 'burst', status: 'done' } })).toBe(60)
+  })
 })
 
 async function waitFor(condition: () => boolean) {

@@ -11,6 +11,12 @@ const HEARTBEAT_MS = 20_000
 const RETRY_AFTER_ERROR_MS = 5_000
 /** finished and cancelled jobs are kept this long, then deleted */
 const KEEP_FINISHED_MS = 7 * 86_400_000
+/**
+ * At most this many jobs run at once in one instance: a burst of thousands of due jobs (a QA
+ * re-evaluation, a catch-up after downtime) is worked through a few at a time, so live requests
+ * keep being served in between; the rest stay pending (other instances may take them).
+ */
+const MAX_RUNNING = 8
 /** setTimeout cannot wait longer than ~24.8 days; re-check at least this often anyway. */
 const MAX_SLEEP_MS = 60_000
 
@@ -51,6 +57,8 @@ export function createDbScheduler(
   let started = false
   let ticking = false
   let tickAgain = false
+  /** MAX_RUNNING jobs are running: a finishing one ticks again */
+  let saturated = false
   let lastPrune = 0
   // a manual clock (tests) jumps: what is due now must run without waiting for the timer
   let unsubscribeClock: (() => void) | undefined
@@ -113,17 +121,30 @@ export function createDbScheduler(
         })
         for (const row of due) {
           if (!started) break
+          if (running.size >= MAX_RUNNING) {
+            // full: the next job to finish looks again (no timer meanwhile: it would only spin)
+            saturated = true
+            break
+          }
           const claimed = await db.scheduledJob.updateMany({
             where: { id: row.id, status: 'pending' },
             data: { status: 'running', attempts: { increment: 1 }, lockedUntil: new Date(realNow() + LEASE_MS) },
           })
           if (claimed.count !== 1) continue
           const job = toRecord({ ...row, status: 'running', attempts: row.attempts + 1 })
-          const run = execute(job).finally(() => running.delete(run))
+          const run = execute(job).finally(() => {
+            running.delete(run)
+            if (saturated) {
+              saturated = false
+              void tick()
+            }
+          })
           running.add(run)
+          // let requests waiting on the event loop in between claims
+          await new Promise((resolve) => setImmediate(resolve))
         }
-        if (due.length === 50) tickAgain = true
-      } while (tickAgain && started)
+        if (due.length === 50 && !saturated) tickAgain = true
+      } while (tickAgain && started && !saturated)
     } catch (error) {
       // a database error must not take the process down: report it and try again shortly
       onFault(error)
@@ -132,6 +153,11 @@ export function createDbScheduler(
       return
     }
     ticking = false
+    if (saturated) {
+      if (timer) clearTimeout(timer)
+      timer = undefined
+      return
+    }
     await arm()
   }
 
