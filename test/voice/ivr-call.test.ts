@@ -4,11 +4,11 @@ import { findProgram } from '../../core/src/voice/edge/programs.js'
 import { espeakAvailable, openMediaSockets, type CallFacts } from '../../core/src/voice/index.js'
 import { freeSipPort, rtpPortRange } from '../support/sip-ports.js'
 import { describeSippRun, runSipp, sippPath } from '../support/sipp.js'
+import { ivrCaller } from './sipp-scenarios.js'
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js'
 
 const NUMBER = '+861012345678'
 const CALLER = '+8613812345678'
-const DTMF_PCAP = (key: string) => `/usr/share/sip-tester/dtmf_2833_${key}.pcap`
 
 const missing = [
   ['kamailio', findProgram('kamailio')],
@@ -22,93 +22,6 @@ if (missing.length > 0)
   console.warn(
     `test/voice/ivr-call.test.ts skipped: ${missing.join(', ')} not installed (apt-get install kamailio kamailio-websocket-modules rtpengine-daemon sip-tester espeak-ng sox)`,
   )
-
-/**
- * SIPp as a trunk's caller: INVITE from CALLER to [service], ACK, listens for `listenMs` (echoing
- * the prompt's RTP back with -rtp_echo), presses `keys` (RFC 4733 from SIPp's pcaps), then either
- * waits for Switchboard's BYE or hangs up itself after `holdMs`.
- */
-function ivrCaller(options: { listenMs: number; keys: string[]; then: { awaitBye: true } | { holdMs: number } }) {
-  // an ACK is sent once; a BYE again until its 200 comes
-  const dialog = (method: string, cseq: number) => `
-  <send${method === 'BYE' ? ' retrans="500"' : ''}>
-    <![CDATA[
-      ${method} [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:${CALLER}@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: ${cseq} ${method}
-      [routes]
-      Contact: <sip:${CALLER}@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Length: 0
-    ]]>
-  </send>`
-  const end =
-    'awaitBye' in options.then
-      ? `
-  <recv request="BYE" timeout="25000"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:${CALLER}@[local_ip]:[local_port]>
-      Content-Length: 0
-    ]]>
-  </send>`
-      : `
-  <pause milliseconds="${options.then.holdMs}"/>
-  ${dialog('BYE', 2)}
-  <recv response="200" crlf="true"/>`
-  return `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<!DOCTYPE scenario SYSTEM "sipp.dtd">
-<scenario name="IVR caller">
-  <send retrans="500">
-    <![CDATA[
-      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:${CALLER}@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: 1 INVITE
-      Contact: <sip:${CALLER}@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=sipp 53655765 2353687637 IN IP[local_ip_type] [local_ip]
-      s=-
-      c=IN IP[media_ip_type] [media_ip]
-      t=0 0
-      m=audio [media_port] RTP/AVP 0 101
-      a=rtpmap:0 PCMU/8000
-      a=rtpmap:101 telephone-event/8000
-      a=fmtp:101 0-15
-      a=sendrecv
-    ]]>
-  </send>
-  <recv response="100" optional="true"/>
-  <recv response="180" optional="true"/>
-  <recv response="183" optional="true"/>
-  <recv response="200" rtd="true" rrs="true"/>
-  ${dialog('ACK', 1)}
-  <pause milliseconds="${options.listenMs}"/>
-  ${options.keys
-    .map(
-      (key) =>
-        `<nop><action><exec play_pcap_audio="${DTMF_PCAP(key === '#' ? 'pound' : key)}"/></action></nop>\n  <pause milliseconds="600"/>`,
-    )
-    .join('\n  ')}
-  ${end}
-</scenario>
-`
-}
 
 async function until<T>(read: () => Promise<T> | T, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
   const deadline = Date.now() + ms
@@ -200,7 +113,7 @@ describe.skipIf(missing.length > 0)('IVR on calls: SIPp through Kamailio to Swit
 
   const call = async (keys: string[], then: { awaitBye: true } | { holdMs: number }, listenMs = 5000) =>
     runSipp({
-      scenario: ivrCaller({ listenMs, keys, then }),
+      scenario: ivrCaller({ caller: CALLER, listenMs, keys, then }),
       target: `127.0.0.1:${sipPort}`,
       service: NUMBER,
       localPort: await freeSipPort(used),

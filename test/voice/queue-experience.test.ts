@@ -4,6 +4,7 @@ import { findProgram } from '../../core/src/voice/edge/programs.js'
 import { espeakAvailable, openMediaSockets, type CallFacts } from '../../core/src/voice/index.js'
 import { freeSipPort, rtpPortRange } from '../support/sip-ports.js'
 import { describeSippRun, runSipp, sippPath } from '../support/sipp.js'
+import { ivrCaller } from './sipp-scenarios.js'
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js'
 
 const NUMBER = '+861012345678'
@@ -21,76 +22,6 @@ if (missing.length > 0)
   console.warn(
     `test/voice/queue-experience.test.ts skipped: ${missing.join(', ')} not installed (apt-get install kamailio kamailio-websocket-modules rtpengine-daemon sip-tester espeak-ng sox)`,
   )
-
-/**
- * SIPp as a trunk's caller who is put straight into a queue: INVITE, ACK, holds for `keyAfterMs`
- * (echoing what it hears with -rtp_echo), presses 1 (RFC 4733), then waits for Switchboard's BYE.
- */
-function queuedCaller(keyAfterMs: number): string {
-  return `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<!DOCTYPE scenario SYSTEM "sipp.dtd">
-<scenario name="queued caller">
-  <send retrans="500">
-    <![CDATA[
-      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:${CALLER}@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: 1 INVITE
-      Contact: <sip:${CALLER}@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=sipp 53655765 2353687637 IN IP[local_ip_type] [local_ip]
-      s=-
-      c=IN IP[media_ip_type] [media_ip]
-      t=0 0
-      m=audio [media_port] RTP/AVP 0 101
-      a=rtpmap:0 PCMU/8000
-      a=rtpmap:101 telephone-event/8000
-      a=fmtp:101 0-15
-      a=sendrecv
-    ]]>
-  </send>
-  <recv response="100" optional="true"/>
-  <recv response="180" optional="true"/>
-  <recv response="183" optional="true"/>
-  <recv response="200" rtd="true" rrs="true"/>
-  <send>
-    <![CDATA[
-      ACK [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:${CALLER}@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: 1 ACK
-      [routes]
-      Contact: <sip:${CALLER}@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Length: 0
-    ]]>
-  </send>
-  <pause milliseconds="${keyAfterMs}"/>
-  <nop><action><exec play_pcap_audio="/usr/share/sip-tester/dtmf_2833_1.pcap"/></action></nop>
-  <recv request="BYE" timeout="30000"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:${CALLER}@[local_ip]:[local_port]>
-      Content-Length: 0
-    ]]>
-  </send>
-</scenario>
-`
-}
 
 async function until<T>(read: () => Promise<T> | T, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
   const deadline = Date.now() + ms
@@ -188,7 +119,12 @@ describe.skipIf(missing.length > 0)('a queued caller: music, position announceme
     expect((await t.app.services.routing.waiting()).map((w) => w.position)).toEqual([1, 1])
 
     const sipp = runSipp({
-      scenario: queuedCaller(30_000),
+      scenario: ivrCaller({
+        caller: CALLER,
+        listenMs: 30_000,
+        keys: ['1'],
+        then: { awaitBye: true, byeTimeoutMs: 30_000 },
+      }),
       target: `127.0.0.1:${sipPort}`,
       service: NUMBER,
       localPort: await freeSipPort(used),
