@@ -27,6 +27,21 @@ describe('contact merge', () => {
     const { contact: wechat } = await t.app.services.contacts.findOrCreateByIdentity('wechat-openid', 'oLiNa001')
     await t.app.services.contacts.update(wechat.id, { email: 'li@example.com', tags: ['wechat'] })
     const conversation = await t.app.db.conversation.create({ data: { contactId: wechat.id, channel: 'wechat-oa' } })
+    // what else is theirs: a callback promised and a call recorded
+    const callback = await t.app.db.callback.create({
+      data: { contactId: wechat.id, mode: 'message', windowStart: new Date(), dueAt: new Date() },
+    })
+    const recording = await t.app.db.callRecording.create({
+      data: {
+        conversationId: conversation.id,
+        contactId: wechat.id,
+        callId: 'merge-test',
+        startedAt: new Date(),
+        path: 'voice/recordings/none.sbrec',
+        keyId: 'k1',
+        status: 'complete',
+      },
+    })
 
     const merged = await call('POST', `/api/v1/contacts/${phone.id}/merge`, { from: wechat.id })
     expect(merged.status).toBe(200)
@@ -37,6 +52,8 @@ describe('contact merge', () => {
       phone: '+8613800138000',
     })
     expect(merged.body.tags.sort()).toEqual(['vip', 'wechat'])
+    expect((await t.app.db.callback.findUniqueOrThrow({ where: { id: callback.id } })).contactId).toBe(phone.id)
+    expect((await t.app.db.callRecording.findUniqueOrThrow({ where: { id: recording.id } })).contactId).toBe(phone.id)
     expect(merged.body.identities.map((i: { channel: string }) => i.channel).sort()).toEqual(['phone', 'wechat-openid'])
     expect((await t.app.db.conversation.findUniqueOrThrow({ where: { id: conversation.id } })).contactId).toBe(phone.id)
     expect((await call('GET', `/api/v1/contacts/${wechat.id}`)).body.id).toBe(phone.id)

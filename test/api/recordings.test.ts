@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemActor } from '../../core/src/audit/index.js'
+import { countValuesByKey } from '../../core/src/pii/index.js'
 import { RECORDING_RETENTION_JOB, mulawToLinear } from '../../core/src/voice/recordings/index.js'
 import { interleave } from '../../core/src/voice/recordings/recording-file.js'
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js'
@@ -119,6 +120,10 @@ describe('call recordings through the API', () => {
     const row = await s.t.app.db.callRecording.findUniqueOrThrow({ where: { id } })
     expect(row.path).toMatch(new RegExp(`^voice/recordings/\\d{4}/\\d{2}/${id}\\.sbrec$`))
     expect(row.keyId).toBe(s.t.app.pii.activeKeyId)
+    // the key stays in use while the recording exists: `pii retire-keys` counts it
+    const byKey = await countValuesByKey(s.t.app.db, (v) => s.t.app.pii.keyIdOf(v))
+    const recordings = await s.t.app.db.callRecording.count({ where: { keyId: row.keyId } })
+    expect(byKey[row.keyId]).toBeGreaterThanOrEqual(recordings)
     expect(row.contactId).toBe(s.contactId)
     const file = await readFile(s.t.app.services.recordings.fileOf(row))
     expect(row.bytes).toBe(file.length)

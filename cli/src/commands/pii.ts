@@ -113,7 +113,7 @@ export function registerPii(program: Command): void {
       const stillUsed = file.piiKeys.slice(1).filter((k) => (counts[k.id] ?? 0) > 0)
       if (stillUsed.length) {
         throw new Error(
-          `key(s) ${stillUsed.map((k) => k.id).join(', ')} still encrypt stored values (written meanwhile?); run \`switchboard pii retire-keys\` again`,
+          `key(s) ${stillUsed.map((k) => k.id).join(', ')} still encrypt stored values (written meanwhile?; call recordings keep the key they were sealed with until they are deleted, see voice.recordingRetentionDays); run \`switchboard pii retire-keys\` again later`,
         )
       }
       writeSecretsFile(config, { ...file, piiKeys: [file.piiKeys[0]!] })

@@ -247,6 +247,10 @@ export function createContactsService({ db, pii, phoneRegion }: { db: Db; pii: P
         await tx.contactIdentity.updateMany({ where: { contactId: fromId }, data: { contactId: intoId } })
         await tx.conversation.updateMany({ where: { contactId: fromId }, data: { contactId: intoId } })
         await tx.ticket.updateMany({ where: { contactId: fromId }, data: { contactId: intoId } })
+        // what else is the customer's goes with them: callbacks, surveys, call recordings
+        await tx.callback.updateMany({ where: { contactId: fromId }, data: { contactId: intoId } })
+        await tx.survey.updateMany({ where: { contactId: fromId }, data: { contactId: intoId } })
+        await tx.callRecording.updateMany({ where: { contactId: fromId }, data: { contactId: intoId } })
         await tx.contact.update({
           where: { id: intoId },
           data: {

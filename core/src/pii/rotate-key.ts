@@ -158,6 +158,10 @@ export async function countValuesByKey(
       afterId = rows.at(-1)!.id
     }
   }
+  // call recordings are files sealed with a key of the ring (voice/recordings): a key that still
+  // seals one cannot be retired, or the recording could no longer be played
+  for (const group of await db.callRecording.groupBy({ by: ['keyId'], _count: { _all: true } }))
+    counts[group.keyId] = (counts[group.keyId] ?? 0) + group._count._all
   return counts
 }
 
